@@ -1,10 +1,20 @@
+import { registerAgentCommands } from '@cloudsync/agent/cli';
+import { registerCloudCommands } from '@cloudsync/cloud/cli';
 import { Command } from 'commander';
+import { registerLoginCommand } from './login.js';
 
-/** Builds the `cloudsync` command tree. Each capability registers its own subcommands. */
+/**
+ * Builds the `cloudsync` command tree. Each capability registers its own subcommands from a
+ * `cli.ts` that only declares them and imports the implementation inside the action, so
+ * `cloudsync --help` stays fast and the agent never loads the cloud's dependencies.
+ */
 export function buildProgram(): Command {
   const program = new Command('cloudsync')
     .description('Hybrid identity: a cloud directory kept in step with Active Directory')
     .version('0.1.0');
+  registerCloudCommands(program);
+  registerAgentCommands(program);
+  registerLoginCommand(program);
   return program;
 }
 
