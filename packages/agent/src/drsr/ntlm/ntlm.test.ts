@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { ntHash } from '@cloudsync/protocol';
+import { rc4 } from '../crypto/rc4.js';
+import { DrsrError } from '../errors.js';
+import { type CapturedPdu, capturedPdus, probeOutput } from '../fixtures/capture.js';
+import { MSV_AV_TIMESTAMP, parseAvPairs } from './av-pairs.js';
+import { NtlmClient } from './client.js';
+import { CLIENT_FLAGS } from './flags.js';
+import { decodeAuthenticate, decodeChallenge, MIC_OFFSET } from './messages.js';
+import { hmacMd5, ntowfv2 } from './ntlmv2.js';
+import { NtlmSessionSecurity } from './session-security.js';
+
+// The capture's account; its password is published with the reference capture as a test vector.
+const CAPTURE_USER = { domain: 'CORP', user: 'svc-drsync', password: 'Sync!Pass12345' };
+
+const pdus = capturedPdus();
+const rpc = pdus.filter((p) => p.srcPort !== 135 && p.dstPort !== 135);
+const authValue = (p: CapturedPdu): Buffer => {
+  const authLength = p.bytes.readUInt16LE(10);
+  return p.bytes.subarray(p.bytes.length - authLength);
+};
+const at = (n: number): CapturedPdu => {
+  const p = rpc[n];
+  if (!p) throw new Error(`capture has no RPC PDU ${n}`);
+  return p;
+};
+const negotiateToken = authValue(at(0));
+const challengeToken = authValue(at(1));
+const authenticateToken = authValue(at(2));
+
+describe('NTLMSSP against the captured exchange', () => {
+  it('parses the CHALLENGE message', () => {
+    const c = decodeChallenge(challengeToken);
+    assert.equal(c.serverChallenge.toString('hex'), '0a8aa7455c96c211');
+    assert.equal(c.targetName, 'CORP');
+    assert.equal(c.flags, 0x62898235);
+    const pairs = parseAvPairs(c.targetInfo);
+    assert.ok(pairs.some((p) => p.id === MSV_AV_TIMESTAMP));
+  });
+
+  it('sends the same NEGOTIATE flags as Samba', () => {
+    assert.equal(negotiateToken.readUInt32LE(12), CLIENT_FLAGS);
+    const ours = new NtlmClient({ domain: 'D', user: 'u', ntHash: Buffer.alloc(16) }).negotiate();
+    assert.deepEqual(ours, negotiateToken);
+  });
+
+  it('recomputes NTProofStr, the session base key and the exported session key', () => {
+    const auth = decodeAuthenticate(authenticateToken);
+    const challenge = decodeChallenge(challengeToken);
+    assert.equal(auth.user, CAPTURE_USER.user);
+    const key = ntowfv2(ntHash(CAPTURE_USER.password), auth.user, auth.domain);
+    const temp = auth.ntResponse.subarray(16);
+    const proof = hmacMd5(key, challenge.serverChallenge, temp);
+    assert.deepEqual(proof, auth.ntResponse.subarray(0, 16));
+    const sessionBaseKey = hmacMd5(key, proof);
+    const exported = rc4(sessionBaseKey, auth.encryptedRandomSessionKey);
+    assert.deepEqual(exported, probeOutput().sessionKey);
+  });
+
+  it('verifies the captured MIC with the exported session key', () => {
+    const zeroed = Buffer.from(authenticateToken);
+    zeroed.fill(0, MIC_OFFSET, MIC_OFFSET + 16);
+    const mic = hmacMd5(probeOutput().sessionKey, negotiateToken, challengeToken, zeroed);
+    assert.deepEqual(mic, decodeAuthenticate(authenticateToken).mic);
+  });
+
+  it('builds an AUTHENTICATE a server accepts for the captured challenge', () => {
+    const exportedSessionKey = randomBytes(16);
+    const client = new NtlmClient(
+      { domain: 'CORP', user: 'svc-drsync', ntHash: ntHash(CAPTURE_USER.password) },
+      'host/dc',
+      { exportedSessionKey },
+    );
+    const negotiate = client.negotiate();
+    const result = client.authenticate(challengeToken);
+    // Check it the way a DC does.
+    const auth = decodeAuthenticate(result.authenticate);
+    const key = ntowfv2(ntHash(CAPTURE_USER.password), auth.user, auth.domain);
+    const proof = hmacMd5(key, decodeChallenge(challengeToken).serverChallenge, auth.ntResponse.subarray(16));
+    assert.deepEqual(proof, auth.ntResponse.subarray(0, 16));
+    assert.deepEqual(rc4(hmacMd5(key, proof), auth.encryptedRandomSessionKey), exportedSessionKey);
+    const zeroed = Buffer.from(result.authenticate);
+    zeroed.fill(0, MIC_OFFSET, MIC_OFFSET + 16);
+    assert.deepEqual(hmacMd5(exportedSessionKey, negotiate, challengeToken, zeroed), auth.mic);
+    assert.deepEqual(auth.lmResponse, Buffer.alloc(24));
+    assert.deepEqual(result.exportedSessionKey, exportedSessionKey);
+  });
+
+  it('refuses a CHALLENGE that drops sealing or key exchange', () => {
+    const weak = Buffer.from(challengeToken);
+    weak.writeUInt32LE(challengeToken.readUInt32LE(20) & ~0x40000000, 20);
+    const client = new NtlmClient({ domain: 'CORP', user: 'x', ntHash: Buffer.alloc(16) });
+    client.negotiate();
+    assert.throws(
+      () => client.authenticate(weak),
+      (e) => e instanceof DrsrError && e.code === 'drsr.sealing_refused',
+    );
+  });
+});
+
+describe('NTLM sealing of the captured PDUs', () => {
+  // Request and response PDUs after auth3: 24-byte header, stub, sec_trailer, 16-byte verifier.
+  const unsealAll = (list: CapturedPdu[], side: NtlmSessionSecurity): Buffer[] =>
+    list.map((p) => {
+      const b = Buffer.from(p.bytes);
+      const authLength = b.readUInt16LE(10);
+      const sigAt = b.length - authLength;
+      side.unseal(b.subarray(0, sigAt), 24, sigAt - 8, b.subarray(sigAt));
+      return b;
+    });
+
+  it('unseals every request and response with the exported session key', () => {
+    const key = probeOutput().sessionKey;
+    const requests = rpc.filter((p) => p.bytes[2] === 0);
+    const responses = rpc.filter((p) => p.bytes[2] === 2);
+    assert.equal(requests.length, 5);
+    // A DC reads requests: the 'server' role unseals what the client sealed.
+    const plainRequests = unsealAll(requests, new NtlmSessionSecurity(key, 'server'));
+    const plainResponses = unsealAll(responses, new NtlmSessionSecurity(key, 'client'));
+    // DsBind's request stub: a unique pointer, then DRSUAPI_DS_BIND_GUID e24d201a-4fd6-11d1-a3da-0000f875ae0d.
+    assert.equal(plainRequests[0]?.subarray(28, 44).toString('hex'), '1a204de2d64fd111a3da0000f875ae0d');
+    assert.ok(plainResponses.every((r) => r.length > 0));
+  });
+
+  it('reseals to the same bytes and signature', () => {
+    const key = probeOutput().sessionKey;
+    const first = rpc.find((p) => p.bytes[2] === 0);
+    assert.ok(first);
+    const b = Buffer.from(first.bytes);
+    const sigAt = b.length - 16;
+    new NtlmSessionSecurity(key, 'server').unseal(b.subarray(0, sigAt), 24, sigAt - 8, b.subarray(sigAt));
+    const again = Buffer.from(b);
+    const sig = new NtlmSessionSecurity(key, 'client').seal(again.subarray(0, sigAt), 24, sigAt - 8);
+    assert.deepEqual(again.subarray(0, sigAt), first.bytes.subarray(0, sigAt));
+    assert.deepEqual(sig, first.bytes.subarray(sigAt));
+  });
+
+  it('rejects a tampered PDU', () => {
+    const key = probeOutput().sessionKey;
+    const first = rpc.find((p) => p.bytes[2] === 0);
+    assert.ok(first);
+    const b = Buffer.from(first.bytes);
+    b[30] = (b[30] ?? 0) ^ 1;
+    const sigAt = b.length - 16;
+    assert.throws(
+      () =>
+        new NtlmSessionSecurity(key, 'server').unseal(b.subarray(0, sigAt), 24, sigAt - 8, b.subarray(sigAt)),
+      (e) => e instanceof DrsrError && e.code === 'drsr.protocol',
+    );
+  });
+});
