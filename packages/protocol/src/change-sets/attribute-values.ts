@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { attributeNameSchema } from '../common.js';
+import { LIMITS } from '../limits.js';
+
+/**
+ * A mapped target attribute value: a string, number or boolean, a list of strings (multi-valued
+ * attributes such as `proxyAddresses`, `businessPhones`), or null for "no value".
+ */
+export const targetValueSchema = z.union([
+  z.string().max(LIMITS.attributeValueLength),
+  z.number().finite(),
+  z.boolean(),
+  z.null(),
+  z.array(z.string().max(LIMITS.attributeValueLength)).max(LIMITS.attributeValues),
+]);
+export type TargetValue = z.infer<typeof targetValueSchema>;
+
+/** Mapped target attributes, by Graph name (`displayName`, `accountEnabled`, …). */
+export const targetAttributesSchema = z
+  .record(attributeNameSchema, targetValueSchema)
+  .refine((a) => Object.keys(a).length <= LIMITS.attributesPerChange, {
+    message: `at most ${LIMITS.attributesPerChange} attributes`,
+  });
+export type TargetAttributes = z.infer<typeof targetAttributesSchema>;
