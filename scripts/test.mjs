@@ -2,17 +2,79 @@
 // `npm test`: installs what is missing, checks lint and types, starts the real parts once
 // (PostgreSQL, Samba AD DC), runs every *.test.ts with node's test runner, and stops what it started.
 // Dependency-free on purpose: it must run before `npm ci` has.
-import { spawnSync } from 'node:child_process';
+//
+//   npm test                      everything
+//   npm test -- path/a.test.ts    only these files (the harness still starts)
+//
+// The harness itself is tests/harness/start.ts (TypeScript, so it runs after `npm ci`); see
+// tests/harness/README.md.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const root = new URL('..', import.meta.url).pathname;
+const started = Date.now();
+
+/** Debian packages the real parts need (Samba AD DC, PostgreSQL, Chromium, LDAP and Kerberos tools). */
+const DEBIAN_PACKAGES = [
+  'samba',
+  'samba-ad-dc',
+  'samba-ad-provision',
+  'python3-samba',
+  'winbind',
+  'ldap-utils',
+  'krb5-user',
+  'postgresql',
+  'chromium',
+  'openssl',
+  'util-linux',
+];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
   if (r.status !== 0) {
     console.error(`\n✗ ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
     process.exit(r.status || 1);
+  }
+}
+
+function missingDebianPackages() {
+  // dpkg-query's own ${field} syntax, not a template string.
+  const format = ['-f=$', '{Package} $', '{db:Status-Status}\n'].join('');
+  const r = spawnSync('dpkg-query', ['-W', format, ...DEBIAN_PACKAGES], {
+    encoding: 'utf8',
+  });
+  if (r.error) {
+    console.error('✗ dpkg-query is not available: the test harness needs a Debian (or derived) machine.');
+    process.exit(1);
+  }
+  const installed = new Set(
+    r.stdout
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([, status]) => status === 'installed')
+      .map(([name]) => name),
+  );
+  return DEBIAN_PACKAGES.filter((p) => !installed.has(p));
+}
+
+function ensureDebianPackages() {
+  const missing = missingDebianPackages();
+  if (missing.length === 0) return;
+  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`✗ missing Debian packages: ${missing.join(' ')}\n  install them as root:\n    ${command}`);
+    process.exit(1);
+  }
+  console.log(`• installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update'], { env });
+  run('apt-get', ['install', '-y', ...missing], { env });
+  const still = missingDebianPackages();
+  if (still.length > 0) {
+    console.error(`✗ still missing after apt-get install: ${still.join(' ')}`);
+    process.exit(1);
   }
 }
 
@@ -36,14 +98,91 @@ function findTests(dir, out = []) {
   return out;
 }
 
-ensureNodeModules();
-console.log('• lint and format (biome)');
-run('npx', ['biome', 'check', '.']);
-console.log('• types (tsc)');
-run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+/**
+ * Spawns the harness process; resolves with the environment it prints once PostgreSQL and the DC
+ * answer. Its stdin stays a pipe from us: when this process ends, however it ends, the harness sees
+ * EOF and stops what it started.
+ */
+function startHarness() {
+  const harness = spawn('node', ['--import', 'tsx', 'tests/harness/start.ts'], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const ready = new Promise((resolve, reject) => {
+    const lines = createInterface({ input: harness.stdout });
+    lines.on('line', (line) => {
+      const marker = 'CLOUDSYNC_HARNESS_READY ';
+      if (line.startsWith(marker)) resolve(JSON.parse(line.slice(marker.length)));
+      else console.log(line);
+    });
+    harness.once('exit', (code, signal) =>
+      reject(new Error(`harness exited (${code ?? signal}) before it was ready`)),
+    );
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (harness.exitCode !== null || harness.signalCode !== null) return resolve();
+      const timer = setTimeout(() => harness.kill('SIGKILL'), 30_000);
+      harness.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      harness.stdin.end();
+    });
+  return { ready, stop };
+}
 
-const only = process.argv.slice(2);
-const files =
-  only.length > 0 ? only : [...findTests(join(root, 'packages')), ...findTests(join(root, 'tests'))];
-console.log(`• ${files.length} test files`);
-run('node', ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+async function main() {
+  ensureDebianPackages();
+  ensureNodeModules();
+  console.log('• lint and format (biome)');
+  run('npx', ['biome', 'check', '.']);
+  console.log('• types (tsc)');
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+
+  const only = process.argv.slice(2);
+  const files =
+    only.length > 0 ? only : [...findTests(join(root, 'packages')), ...findTests(join(root, 'tests'))];
+
+  console.log('• starting PostgreSQL and a Samba AD DC');
+  const harness = startHarness();
+  let runner;
+  let signalled;
+  const onSignal = (sig) => {
+    signalled ??= sig;
+    if (runner && runner.exitCode === null) runner.kill(sig);
+    else void harness.stop().then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let env;
+  try {
+    env = await harness.ready;
+  } catch (err) {
+    console.error(`✗ ${err.message}`);
+    await harness.stop();
+    process.exit(1);
+  }
+  if (signalled) return;
+
+  console.log(`• ${files.length} test files`);
+  runner = spawn(
+    'node',
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
+  );
+  const code = await new Promise((resolve) => {
+    runner.once('exit', (c, sig) => resolve(c ?? (sig === 'SIGINT' ? 130 : 143)));
+  });
+  await harness.stop();
+  console.log(`• npm test finished in ${elapsed()} (exit ${code})`);
+  process.exit(code);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+// Proves the real parts that `npm test` starts: Samba AD over LDAPS, PostgreSQL, Chromium.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, describe, test } from 'node:test';
+import { InvalidCredentialsError } from 'ldapts';
+import pg from 'pg';
+import {
+  addMember,
+  adFromEnv,
+  bindAs,
+  createGroup,
+  createOu,
+  createUser,
+  deleteEntry,
+  readSid,
+  withAdmin,
+} from '../support/ad.js';
+import { createTestDatabase } from '../support/postgres.js';
+import { uniqueName } from '../support/unique.js';
+import { launchBrowser } from './browser.js';
+
+describe('Samba AD DC', () => {
+  const ad = adFromEnv();
+  const ous: string[] = [];
+  after(async () => {
+    for (const ou of ous) await deleteEntry(ou);
+  });
+
+  test('Administrator binds over LDAPS (CA verified) and reads the domain root', async () => {
+    const entry = await withAdmin(async (c) => {
+      const { searchEntries } = await c.search(ad.baseDn, {
+        scope: 'base',
+        attributes: ['objectClass', 'name'],
+      });
+      return searchEntries[0];
+    });
+    assert.ok(entry);
+    assert.equal(entry.dn.toLowerCase(), ad.baseDn.toLowerCase());
+    assert.ok(([] as unknown[]).concat(entry.objectClass).includes('domainDNS'));
+  });
+
+  test('a user created with a password binds with it, and not with another', async () => {
+    const ou = await createOu('harness');
+    ous.push(ou);
+    const password = `Pw-${uniqueName('x')}!`;
+    const user = await createUser({
+      ou,
+      sam: 'alice',
+      givenName: 'Alice',
+      sn: 'Smith',
+      displayName: 'Alice Smith',
+      password,
+    });
+    await bindAs(user.upn, password);
+    await bindAs(user.dn, password);
+    await assert.rejects(bindAs(user.upn, `${password}-wrong`), InvalidCredentialsError);
+    const group = await createGroup({ ou, name: 'staff' });
+    await addMember(group.dn, user.dn);
+    const members = await withAdmin(async (c) => {
+      const { searchEntries } = await c.search(group.dn, { scope: 'base', attributes: ['member'] });
+      return searchEntries[0]?.member;
+    });
+    assert.deepEqual(([] as unknown[]).concat(members), [user.dn]);
+    assert.match(await readSid(user.dn), /^S-1-5-21-\d+-\d+-\d+-\d+$/);
+  });
+
+  test('AD refuses a too-short password (default policy kept)', async () => {
+    const ou = await createOu('harness');
+    ous.push(ou);
+    await assert.rejects(
+      createUser({ ou, sam: 'short', sn: 'Short', password: 'Ab1!' }),
+      /constraint|0000052D/i,
+    );
+  });
+
+  test('a disabled user cannot bind', async () => {
+    const ou = await createOu('harness');
+    ous.push(ou);
+    const password = `Pw-${uniqueName('y')}!`;
+    const user = await createUser({ ou, sam: 'bob', sn: 'Bob', password, enabled: false });
+    await assert.rejects(bindAs(user.upn, password), InvalidCredentialsError);
+  });
+});
+
+describe('PostgreSQL', () => {
+  test('a fresh test database answers select 1', async () => {
+    const url = await createTestDatabase();
+    const other = await createTestDatabase();
+    assert.notEqual(url, other);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ one: number; db: string }>(
+        'select 1 as one, current_database() as db',
+      );
+      assert.equal(rows[0]?.one, 1);
+      assert.equal(`/${rows[0]?.db}`, new URL(url).pathname);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('Chromium', () => {
+  test('renders a page served on 127.0.0.1 and reads its title', async () => {
+    const title = `harness ${uniqueName('page')}`;
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><title>${title}</title><h1 id="h">hello</h1>`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/`);
+      assert.equal(await page.title(), title);
+      assert.equal(await page.textContent('#h'), 'hello');
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+});
