@@ -31,8 +31,17 @@ export const upsertChangeSchema = z.object({
   op: z.literal('upsert'),
   ...identity,
   distinguishedName: distinguishedNameSchema,
-  /** All mapped target attributes (Graph names). Null means "no value". */
+  /**
+   * The mapped target attributes (Graph names) of mappings that apply always. Null means "no value";
+   * an attribute left out is left unchanged.
+   */
   attributes: targetAttributesSchema,
+  /**
+   * Values the cloud applies only when this change creates the object: mappings marked
+   * `objectCreationOnly`, and default values of mappings whose source was empty. On creation the
+   * cloud applies `{ ...attributes, ...creationOnlyAttributes }`.
+   */
+  creationOnlyAttributes: targetAttributesSchema.optional(),
   /** Only on groups. */
   members: membersSchema.optional(),
 });

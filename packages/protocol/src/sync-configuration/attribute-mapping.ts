@@ -19,6 +19,8 @@ export const attributeMappingSchema = z.object({
   source: mappingSourceSchema,
   /** `objectCreationOnly`: set when the cloud object is created, never updated afterwards. */
   applyWhen: z.enum(['always', 'objectCreationOnly']).default('always'),
+  /** Used when the source yields no value, and only when the object is created (as Cloud Sync does). */
+  defaultValue: z.string().max(LIMITS.attributeValueLength).optional(),
 });
 export type AttributeMapping = z.infer<typeof attributeMappingSchema>;
 

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { attributeNameSchema, distinguishedNameSchema } from '../common.js';
 import { LIMITS } from '../limits.js';
 
-/** Operators of a scoping filter clause, as Cloud Sync's scoping filters offer them. */
+/**
+ * Operators of a scoping filter clause, as Cloud Sync's scoping filters offer them. String comparisons
+ * are case-sensitive; GREATER_THAN* compare integers; every operator but IS_NULL is false on an
+ * absent or empty attribute.
+ */
 export const scopingOperatorSchema = z.enum([
   'EQUALS',
   'NOT_EQUALS',
@@ -14,10 +18,8 @@ export const scopingOperatorSchema = z.enum([
   'NOT_REGEX_MATCH',
   'GREATER_THAN',
   'GREATER_THAN_OR_EQUALS',
-  'LESS_THAN',
-  'LESS_THAN_OR_EQUALS',
   'INCLUDES',
-  'NOT_INCLUDES',
+  'ENDS_WITH',
 ]);
 export type ScopingOperator = z.infer<typeof scopingOperatorSchema>;
 
