@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import { directory } from './0001-directory.js';
+import { signIn } from './0002-sign-in.js';
+
+/**
+ * Every migration of the cloud, in the order they run. Kysely orders them by name, so each new
+ * capability adds one file `NNNN-<capability>.ts` and one line here with the next number.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-directory': directory,
+  '0002-sign-in': signIn,
+};
