@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { badRequest, notFound, syncMastered } from '../../errors.js';
+import type { ContactsTable, Database } from '../../store/schema.js';
+import type { Actor } from '../actor.js';
+import type { AuditLog } from '../audit-log.js';
+import type { Clock } from '../clock.js';
+
+/** Graph's `orgContact`. */
+export interface DirectoryContact {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  mailNickname: string | null;
+  companyName: string | null;
+  jobTitle: string | null;
+  department: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesLastSyncDateTime: string | null;
+  createdDateTime: string;
+}
+
+export interface ContactInput {
+  displayName: string;
+  givenName?: string | null;
+  surname?: string | null;
+  mail?: string | null;
+  mailNickname?: string | null;
+  companyName?: string | null;
+  jobTitle?: string | null;
+  department?: string | null;
+}
+
+export type ContactQuery = SelectQueryBuilder<Database, 'contacts', ContactsTable>;
+
+/** Graph property → column, for `$filter`/`$orderby` on contacts. */
+export const CONTACT_COLUMNS = {
+  id: 'id',
+  displayName: 'display_name',
+  givenName: 'given_name',
+  surname: 'surname',
+  mail: 'mail',
+  companyName: 'company_name',
+  createdDateTime: 'created_at',
+} as const satisfies Record<string, keyof ContactsTable>;
+
+function toContact(row: ContactsTable): DirectoryContact {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    givenName: row.given_name,
+    surname: row.surname,
+    mail: row.mail,
+    mailNickname: row.mail_nickname,
+    companyName: row.company_name,
+    jobTitle: row.job_title,
+    department: row.department,
+    onPremisesSyncEnabled: row.on_premises_sync_enabled === 1 ? true : null,
+    onPremisesLastSyncDateTime: row.on_premises_last_sync_at,
+    createdDateTime: row.created_at,
+  };
+}
+
+function columns(input: Partial<ContactInput>): Partial<ContactsTable> {
+  const v: Partial<ContactsTable> = {};
+  if (input.displayName !== undefined) v.display_name = input.displayName;
+  if (input.givenName !== undefined) v.given_name = input.givenName;
+  if (input.surname !== undefined) v.surname = input.surname;
+  if (input.mail !== undefined) v.mail = input.mail;
+  if (input.mailNickname !== undefined) v.mail_nickname = input.mailNickname;
+  if (input.companyName !== undefined) v.company_name = input.companyName;
+  if (input.jobTitle !== undefined) v.job_title = input.jobTitle;
+  if (input.department !== undefined) v.department = input.department;
+  return v;
+}
+
+/** Organisational contacts (mail-enabled people outside the tenant). */
+export function createContactDirectory({
+  db,
+  audit,
+  clock,
+}: {
+  db: Kysely<Database>;
+  audit: AuditLog;
+  clock: Clock;
+}) {
+  async function requireRow(trx: Kysely<Database>, id: string): Promise<ContactsTable> {
+    const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  function blank(id: string): ContactsTable {
+    return {
+      id,
+      display_name: '',
+      given_name: null,
+      surname: null,
+      mail: null,
+      mail_nickname: null,
+      company_name: null,
+      job_title: null,
+      department: null,
+      on_premises_sync_enabled: 0,
+      on_premises_immutable_id: null,
+      on_premises_last_sync_at: null,
+      created_at: clock.now().toISOString(),
+    };
+  }
+
+  async function create(actor: Actor, input: ContactInput): Promise<DirectoryContact> {
+    const id = randomUUID();
+    return audit.audited(
+      actor,
+      {
+        category: 'DirectoryManagement',
+        activity: 'Add contact',
+        operationType: 'Add',
+        target: { id, type: 'Contact', name: input.displayName },
+      },
+      async (trx) => {
+        const row = { ...blank(id), ...columns(input) };
+        await trx.insertInto('contacts').values(row).execute();
+        return toContact(row);
+      },
+    );
+  }
+
+  async function get(id: string): Promise<DirectoryContact> {
+    return toContact(await requireRow(db, id));
+  }
+
+  async function list(refine: (q: ContactQuery) => ContactQuery): Promise<DirectoryContact[]> {
+    return (await refine(db.selectFrom('contacts').selectAll()).execute()).map(toContact);
+  }
+
+  async function update(actor: Actor, id: string, patch: Partial<ContactInput>): Promise<DirectoryContact> {
+    return audit.audited(
+      actor,
+      { category: 'DirectoryManagement', activity: 'Update contact', operationType: 'Update' },
+      async (trx, event) => {
+        const row = await requireRow(trx, id);
+        event.target = { id, type: 'Contact', name: row.display_name };
+        const first = Object.keys(patch)[0];
+        if (row.on_premises_sync_enabled === 1 && first) throw syncMastered(first);
+        const values = columns(patch);
+        if (Object.keys(values).length > 0)
+          await trx.updateTable('contacts').set(values).where('id', '=', id).execute();
+        return toContact({ ...row, ...values });
+      },
+    );
+  }
+
+  async function remove(actor: Actor, id: string, options: { bySync?: boolean } = {}): Promise<void> {
+    await audit.audited(
+      actor,
+      { category: 'DirectoryManagement', activity: 'Delete contact', operationType: 'Delete' },
+      async (trx, event) => {
+        const row = await requireRow(trx, id);
+        event.target = { id, type: 'Contact', name: row.display_name };
+        if (row.on_premises_sync_enabled === 1 && !options.bySync) {
+          throw badRequest(
+            'Unable to delete on-premises mastered Directory Sync objects: delete it on premises.',
+            'id',
+          );
+        }
+        await trx.deleteFrom('group_members').where('member_id', '=', id).execute();
+        await trx.deleteFrom('contacts').where('id', '=', id).execute();
+      },
+    );
+  }
+
+  /** The sync ingest's entry: creates or updates the contact anchored by `immutableId`. */
+  async function upsertSyncedContact(
+    actor: Actor,
+    immutableId: string,
+    input: ContactInput,
+  ): Promise<DirectoryContact> {
+    return audit.audited(
+      actor,
+      { category: 'DirectoryManagement', activity: 'Synchronize contact', operationType: 'Update' },
+      async (trx, event) => {
+        const existing = await trx
+          .selectFrom('contacts')
+          .selectAll()
+          .where('on_premises_immutable_id', '=', immutableId)
+          .executeTakeFirst();
+        const now = clock.now().toISOString();
+        const row: ContactsTable = {
+          ...(existing ?? blank(randomUUID())),
+          ...columns(input),
+          on_premises_sync_enabled: 1,
+          on_premises_immutable_id: immutableId,
+          on_premises_last_sync_at: now,
+        };
+        event.target = { id: row.id, type: 'Contact', name: row.display_name };
+        if (existing) await trx.updateTable('contacts').set(row).where('id', '=', row.id).execute();
+        else await trx.insertInto('contacts').values(row).execute();
+        return toContact(row);
+      },
+    );
+  }
+
+  return { create, get, list, update, remove, upsertSyncedContact };
+}
+
+export type ContactDirectory = ReturnType<typeof createContactDirectory>;

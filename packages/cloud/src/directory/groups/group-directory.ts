@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { badRequest, notFound, syncMastered } from '../../errors.js';
+import type { Database, GroupsTable } from '../../store/schema.js';
+import type { Actor } from '../actor.js';
+import type { AuditLog } from '../audit-log.js';
+import type { Clock } from '../clock.js';
+import { type DirectoryGroup, SYNC_MASTERED_GROUP_PROPERTIES, toDirectoryGroup } from './group-model.js';
+import { createMembership } from './membership.js';
+
+export interface NewGroup {
+  displayName: string;
+  mailNickname: string;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  description?: string | null;
+  groupTypes?: string[];
+}
+
+export interface GroupPatch {
+  displayName?: string;
+  description?: string | null;
+  mailNickname?: string;
+}
+
+export type GroupQuery = SelectQueryBuilder<Database, 'groups', GroupsTable>;
+
+/** Groups and their members (users, groups, contacts), nesting without cycles. */
+export function createGroupDirectory({
+  db,
+  audit,
+  clock,
+}: {
+  db: Kysely<Database>;
+  audit: AuditLog;
+  clock: Clock;
+}) {
+  async function requireRow(trx: Kysely<Database>, id: string): Promise<GroupsTable> {
+    const row = await trx.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  async function create(actor: Actor, input: NewGroup): Promise<DirectoryGroup> {
+    const id = randomUUID();
+    return audit.audited(
+      actor,
+      {
+        category: 'GroupManagement',
+        activity: 'Add group',
+        operationType: 'Add',
+        target: { id, type: 'Group', name: input.displayName },
+      },
+      async (trx) => {
+        const row: GroupsTable = {
+          id,
+          display_name: input.displayName,
+          description: input.description ?? null,
+          mail_nickname: input.mailNickname,
+          mail: null,
+          mail_enabled: input.mailEnabled ? 1 : 0,
+          security_enabled: input.securityEnabled ? 1 : 0,
+          group_types: JSON.stringify(input.groupTypes ?? []),
+          on_premises_sync_enabled: 0,
+          on_premises_immutable_id: null,
+          on_premises_sam_account_name: null,
+          on_premises_distinguished_name: null,
+          on_premises_domain_name: null,
+          on_premises_security_identifier: null,
+          on_premises_last_sync_at: null,
+          created_at: clock.now().toISOString(),
+        };
+        await trx.insertInto('groups').values(row).execute();
+        return toDirectoryGroup(row);
+      },
+    );
+  }
+
+  async function get(id: string): Promise<DirectoryGroup> {
+    return toDirectoryGroup(await requireRow(db, id));
+  }
+
+  async function list(refine: (q: GroupQuery) => GroupQuery): Promise<DirectoryGroup[]> {
+    return (await refine(db.selectFrom('groups').selectAll()).execute()).map(toDirectoryGroup);
+  }
+
+  async function update(actor: Actor, id: string, patch: GroupPatch): Promise<DirectoryGroup> {
+    return audit.audited(
+      actor,
+      { category: 'GroupManagement', activity: 'Update group', operationType: 'Update' },
+      async (trx, event) => {
+        const row = await requireRow(trx, id);
+        event.target = { id, type: 'Group', name: row.display_name };
+        if (row.on_premises_sync_enabled === 1) {
+          const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_GROUP_PROPERTIES.has(p));
+          if (mastered) throw syncMastered(mastered);
+        }
+        const values: Partial<GroupsTable> = {};
+        if (patch.displayName !== undefined) values.display_name = patch.displayName;
+        if (patch.description !== undefined) values.description = patch.description;
+        if (patch.mailNickname !== undefined) values.mail_nickname = patch.mailNickname;
+        event.modifiedProperties = Object.entries(values).map(([k, v]) => ({
+          displayName: k,
+          oldValue: JSON.stringify(row[k as keyof GroupsTable] ?? null), // k is a GroupsTable column set just above
+          newValue: JSON.stringify(v ?? null),
+        }));
+        if (Object.keys(values).length > 0)
+          await trx.updateTable('groups').set(values).where('id', '=', id).execute();
+        return toDirectoryGroup({ ...row, ...values });
+      },
+    );
+  }
+
+  async function remove(actor: Actor, id: string): Promise<void> {
+    await audit.audited(
+      actor,
+      { category: 'GroupManagement', activity: 'Delete group', operationType: 'Delete' },
+      async (trx, event) => {
+        const row = await requireRow(trx, id);
+        event.target = { id, type: 'Group', name: row.display_name };
+        if (row.on_premises_sync_enabled === 1) {
+          throw badRequest(
+            'Unable to delete on-premises mastered Directory Sync objects: delete the group in the on-premises directory.',
+            'id',
+          );
+        }
+        await trx.deleteFrom('group_members').where('member_id', '=', id).execute();
+        await trx.deleteFrom('group_members').where('group_id', '=', id).execute();
+        await trx.deleteFrom('groups').where('id', '=', id).execute();
+      },
+    );
+  }
+
+  return {
+    create,
+    get,
+    list,
+    update,
+    remove,
+    ...createMembership({ db, audit, clock, requireGroup: requireRow }),
+  };
+}
+
+export type GroupDirectory = ReturnType<typeof createGroupDirectory>;

@@ -1,0 +1,195 @@
+import type { Kysely } from 'kysely';
+import { badRequest, notFound, syncMastered } from '../../errors.js';
+import type { Database, GroupsTable, MemberType } from '../../store/schema.js';
+import type { Actor } from '../actor.js';
+import type { AuditLog } from '../audit-log.js';
+import type { Clock } from '../clock.js';
+
+/** A member as Graph lists it: a directory object with its type. */
+export interface GroupMember {
+  '@odata.type': '#microsoft.graph.user' | '#microsoft.graph.group' | '#microsoft.graph.orgContact';
+  id: string;
+  displayName: string;
+  userPrincipalName?: string;
+  mail: string | null;
+}
+
+const ODATA_TYPE = {
+  user: '#microsoft.graph.user',
+  group: '#microsoft.graph.group',
+  contact: '#microsoft.graph.orgContact',
+} as const;
+
+/** Finds what kind of object an id names (live users only). */
+export async function resolveMemberType(db: Kysely<Database>, id: string): Promise<MemberType | undefined> {
+  if (
+    await db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst()
+  )
+    return 'user';
+  if (await db.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst()) return 'group';
+  if (await db.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst()) return 'contact';
+  return undefined;
+}
+
+/** Whether `target` is `start` or nested somewhere below it (breadth-first over group members). */
+async function reaches(db: Kysely<Database>, start: string, target: string): Promise<boolean> {
+  const seen = new Set([start]);
+  let frontier = [start];
+  while (frontier.length > 0) {
+    if (frontier.includes(target)) return true;
+    const rows = await db
+      .selectFrom('group_members')
+      .select('member_id')
+      .where('group_id', 'in', frontier)
+      .where('member_type', '=', 'group')
+      .execute();
+    frontier = rows.map((r) => r.member_id).filter((id) => !seen.has(id));
+    for (const id of frontier) seen.add(id);
+  }
+  return false;
+}
+
+export function createMembership(deps: {
+  db: Kysely<Database>;
+  audit: AuditLog;
+  clock: Clock;
+  requireGroup: (db: Kysely<Database>, id: string) => Promise<GroupsTable>;
+}) {
+  const { db, audit, clock, requireGroup } = deps;
+
+  async function listMembers(groupId: string): Promise<GroupMember[]> {
+    await requireGroup(db, groupId);
+    const users = await db
+      .selectFrom('group_members')
+      .innerJoin('users', 'users.id', 'group_members.member_id')
+      .select(['users.id', 'display_name', 'user_principal_name', 'mail'])
+      .where('group_id', '=', groupId)
+      .where('deleted_at', 'is', null)
+      .orderBy('users.id')
+      .execute();
+    const groups = await db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.member_id')
+      .select(['groups.id', 'display_name', 'mail'])
+      .where('group_id', '=', groupId)
+      .orderBy('groups.id')
+      .execute();
+    const contacts = await db
+      .selectFrom('group_members')
+      .innerJoin('contacts', 'contacts.id', 'group_members.member_id')
+      .select(['contacts.id', 'display_name', 'mail'])
+      .where('group_id', '=', groupId)
+      .orderBy('contacts.id')
+      .execute();
+    return [
+      ...users.map((u) => ({
+        '@odata.type': ODATA_TYPE.user,
+        id: u.id,
+        displayName: u.display_name,
+        userPrincipalName: u.user_principal_name,
+        mail: u.mail,
+      })),
+      ...groups.map((g) => ({
+        '@odata.type': ODATA_TYPE.group,
+        id: g.id,
+        displayName: g.display_name,
+        mail: g.mail,
+      })),
+      ...contacts.map((c) => ({
+        '@odata.type': ODATA_TYPE.contact,
+        id: c.id,
+        displayName: c.display_name,
+        mail: c.mail,
+      })),
+    ];
+  }
+
+  async function addMember(
+    actor: Actor,
+    groupId: string,
+    memberId: string,
+    options: { bySync?: boolean } = {},
+  ) {
+    await audit.audited(
+      actor,
+      { category: 'GroupManagement', activity: 'Add member to group', operationType: 'Assign' },
+      async (trx, event) => {
+        const group = await requireGroup(trx, groupId);
+        event.target = { id: groupId, type: 'Group', name: group.display_name };
+        event.modifiedProperties = [
+          { displayName: 'members', oldValue: null, newValue: JSON.stringify(memberId) },
+        ];
+        if (group.on_premises_sync_enabled === 1 && !options.bySync) throw syncMastered('members');
+        const type = await resolveMemberType(trx, memberId);
+        if (!type) throw notFound(memberId);
+        const existing = await trx
+          .selectFrom('group_members')
+          .select('member_id')
+          .where('group_id', '=', groupId)
+          .where('member_id', '=', memberId)
+          .executeTakeFirst();
+        if (existing) {
+          throw badRequest(
+            "One or more added object references already exist for the following modified properties: 'members'.",
+            'members',
+          );
+        }
+        if (type === 'group' && (await reaches(trx, memberId, groupId))) {
+          throw badRequest('Adding this group as a member would create a nesting cycle.', 'members');
+        }
+        await trx
+          .insertInto('group_members')
+          .values({
+            group_id: groupId,
+            member_id: memberId,
+            member_type: type,
+            created_at: clock.now().toISOString(),
+          })
+          .execute();
+      },
+    );
+  }
+
+  async function removeMember(
+    actor: Actor,
+    groupId: string,
+    memberId: string,
+    options: { bySync?: boolean } = {},
+  ) {
+    await audit.audited(
+      actor,
+      { category: 'GroupManagement', activity: 'Remove member from group', operationType: 'Unassign' },
+      async (trx, event) => {
+        const group = await requireGroup(trx, groupId);
+        event.target = { id: groupId, type: 'Group', name: group.display_name };
+        event.modifiedProperties = [
+          { displayName: 'members', oldValue: JSON.stringify(memberId), newValue: null },
+        ];
+        if (group.on_premises_sync_enabled === 1 && !options.bySync) throw syncMastered('members');
+        const r = await trx
+          .deleteFrom('group_members')
+          .where('group_id', '=', groupId)
+          .where('member_id', '=', memberId)
+          .executeTakeFirst();
+        if (Number(r.numDeletedRows) !== 1) throw notFound(memberId);
+      },
+    );
+  }
+
+  /** Ids of the groups a directory object is a direct member of. */
+  async function memberOf(memberId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('group_members')
+      .select('group_id')
+      .where('member_id', '=', memberId)
+      .execute();
+    return rows.map((r) => r.group_id).sort();
+  }
+
+  return { listMembers, addMember, removeMember, memberOf };
+}
