@@ -1,0 +1,46 @@
+/** One value of an AD attribute as the agent hands it to the engine: text, a number, or raw bytes. */
+export type SourceValue = string | number | boolean | Uint8Array;
+
+/**
+ * An AD object's attributes, by LDAP name. Names are matched case-insensitively, as LDAP does.
+ * Multi-valued attributes are arrays; absent attributes may be missing, undefined or null.
+ */
+export type SourceAttributes = Readonly<
+  Record<string, SourceValue | readonly SourceValue[] | null | undefined>
+>;
+
+/** Case-insensitive lookup of an attribute's values; absent attributes give `[]`. */
+export function getValues(attrs: SourceAttributes, name: string): readonly SourceValue[] {
+  let raw = attrs[name];
+  if (raw === undefined) {
+    const lower = name.toLowerCase();
+    for (const key of Object.keys(attrs)) {
+      if (key.toLowerCase() === lower) {
+        raw = attrs[key];
+        break;
+      }
+    }
+  }
+  if (raw === undefined || raw === null) return [];
+  return isValueList(raw) ? raw : [raw];
+}
+
+/** The first value of an attribute, or undefined. */
+export function getFirst(attrs: SourceAttributes, name: string): SourceValue | undefined {
+  return getValues(attrs, name)[0];
+}
+
+function isValueList(v: SourceValue | readonly SourceValue[]): v is readonly SourceValue[] {
+  return Array.isArray(v);
+}
+
+/**
+ * Synthesized attributes the agent adds to every object before mapping, as Cloud Sync does: the
+ * domain's DNS and NetBIOS names. Mappings refer to them as `[domainFQDN]` and `[domainNetBios]`.
+ */
+export function withDomainAttributes(
+  attrs: SourceAttributes,
+  domain: { dnsName: string; netbiosName: string },
+): SourceAttributes {
+  return { ...attrs, domainFQDN: domain.dnsName, domainNetBios: domain.netbiosName };
+}
