@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { isSet } from '../store/schema.js';
 
 /** Graph's `organization` (the tenant). */
 export interface Organization {
@@ -33,8 +34,8 @@ export async function readOrganization(db: Kysely<Database>): Promise<Organizati
     createdDateTime: tenant.created_at,
     verifiedDomains: domains.map((d) => ({
       capabilities: 'Email',
-      isDefault: d.is_default === 1,
-      isInitial: d.is_initial === 1,
+      isDefault: isSet(d.is_default),
+      isInitial: isSet(d.is_initial),
       name: d.id,
       type: d.authentication_type,
     })),

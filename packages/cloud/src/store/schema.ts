@@ -4,8 +4,16 @@
  * Migrations owned by other capabilities extend `Database` with their own tables.
  */
 
-/** 0 or 1: booleans as both backends store them alike. */
-export type Flag = 0 | 1 | number;
+/**
+ * A boolean column: `boolean` in PostgreSQL (read back as true/false), 0/1 in SQLite. Write 0 or 1
+ * (better-sqlite3 cannot bind booleans, PostgreSQL accepts '1'/'0'); read it with {@link isSet}.
+ */
+export type Flag = 0 | 1 | boolean;
+
+/** Reads a {@link Flag} column the same on both backends. */
+export function isSet(flag: Flag | number): boolean {
+  return flag === true || flag === 1;
+}
 
 export interface TenantTable {
   id: string;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { ContactsTable, Database } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -57,7 +58,7 @@ function toContact(row: ContactsTable): DirectoryContact {
     companyName: row.company_name,
     jobTitle: row.job_title,
     department: row.department,
-    onPremisesSyncEnabled: row.on_premises_sync_enabled === 1 ? true : null,
+    onPremisesSyncEnabled: isSet(row.on_premises_sync_enabled) ? true : null,
     onPremisesLastSyncDateTime: row.on_premises_last_sync_at,
     createdDateTime: row.created_at,
   };
@@ -144,7 +145,7 @@ export function createContactDirectory({
         const row = await requireRow(trx, id);
         event.target = { id, type: 'Contact', name: row.display_name };
         const first = Object.keys(patch)[0];
-        if (row.on_premises_sync_enabled === 1 && first) throw syncMastered(first);
+        if (isSet(row.on_premises_sync_enabled) && first) throw syncMastered(first);
         const values = columns(patch);
         if (Object.keys(values).length > 0)
           await trx.updateTable('contacts').set(values).where('id', '=', id).execute();
@@ -160,7 +161,7 @@ export function createContactDirectory({
       async (trx, event) => {
         const row = await requireRow(trx, id);
         event.target = { id, type: 'Contact', name: row.display_name };
-        if (row.on_premises_sync_enabled === 1 && !options.bySync) {
+        if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
           throw badRequest(
             'Unable to delete on-premises mastered Directory Sync objects: delete it on premises.',
             'id',

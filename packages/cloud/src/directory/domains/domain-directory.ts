@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { badRequest, duplicateValue, notFound } from '../../errors.js';
 import type { Database, DomainsTable } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -39,11 +40,11 @@ function toDomain(row: DomainsTable): Domain {
     id: row.id,
     authenticationType: row.authentication_type,
     isAdminManaged: true,
-    isDefault: row.is_default === 1,
-    isInitial: row.is_initial === 1,
+    isDefault: isSet(row.is_default),
+    isInitial: isSet(row.is_initial),
     isRoot: true,
-    isVerified: row.is_verified === 1,
-    supportedServices: row.is_verified === 1 ? ['Email'] : [],
+    isVerified: isSet(row.is_verified),
+    supportedServices: isSet(row.is_verified) ? ['Email'] : [],
   };
 }
 
@@ -126,7 +127,7 @@ export function createDomainDirectory(deps: {
 
   async function verify(actor: Actor, name: string): Promise<Domain> {
     const row = await requireRow(db, name);
-    if (row.is_verified === 1) return toDomain(row);
+    if (isSet(row.is_verified)) return toDomain(row);
     const expected = `${VERIFICATION_PREFIX}${row.verification_token}`;
     const records = await lookupTxt(row.id);
     return audit.audited(
@@ -167,7 +168,7 @@ export function createDomainDirectory(deps: {
       },
       async (trx) => {
         const row = await requireRow(trx, name);
-        if (row.is_initial === 1) throw badRequest('The initial domain cannot be removed.', 'id');
+        if (isSet(row.is_initial)) throw badRequest('The initial domain cannot be removed.', 'id');
         const used = await trx
           .selectFrom('users')
           .select('id')

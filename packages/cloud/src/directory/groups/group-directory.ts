@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -91,7 +92,7 @@ export function createGroupDirectory({
       async (trx, event) => {
         const row = await requireRow(trx, id);
         event.target = { id, type: 'Group', name: row.display_name };
-        if (row.on_premises_sync_enabled === 1) {
+        if (isSet(row.on_premises_sync_enabled)) {
           const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_GROUP_PROPERTIES.has(p));
           if (mastered) throw syncMastered(mastered);
         }
@@ -118,7 +119,7 @@ export function createGroupDirectory({
       async (trx, event) => {
         const row = await requireRow(trx, id);
         event.target = { id, type: 'Group', name: row.display_name };
-        if (row.on_premises_sync_enabled === 1) {
+        if (isSet(row.on_premises_sync_enabled)) {
           throw badRequest(
             'Unable to delete on-premises mastered Directory Sync objects: delete the group in the on-premises directory.',
             'id',

@@ -1,4 +1,5 @@
 import type { GroupsTable } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 
 /** A group as Graph shows it. */
 export interface DirectoryGroup {
@@ -50,11 +51,11 @@ export function toDirectoryGroup(row: GroupsTable): DirectoryGroup {
     description: row.description,
     mailNickname: row.mail_nickname,
     mail: row.mail,
-    mailEnabled: row.mail_enabled === 1,
-    securityEnabled: row.security_enabled === 1,
+    mailEnabled: isSet(row.mail_enabled),
+    securityEnabled: isSet(row.security_enabled),
     // Written by the group directory from a string[].
     groupTypes: JSON.parse(row.group_types) as string[],
-    onPremisesSyncEnabled: row.on_premises_sync_enabled === 1 ? true : null,
+    onPremisesSyncEnabled: isSet(row.on_premises_sync_enabled) ? true : null,
     onPremisesImmutableId: row.on_premises_immutable_id,
     onPremisesSamAccountName: row.on_premises_sam_account_name,
     onPremisesDomainName: row.on_premises_domain_name,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable, MemberType } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -124,7 +125,7 @@ export function createMembership(deps: {
         event.modifiedProperties = [
           { displayName: 'members', oldValue: null, newValue: JSON.stringify(memberId) },
         ];
-        if (group.on_premises_sync_enabled === 1 && !options.bySync) throw syncMastered('members');
+        if (isSet(group.on_premises_sync_enabled) && !options.bySync) throw syncMastered('members');
         const type = await resolveMemberType(trx, memberId);
         if (!type) throw notFound(memberId);
         const existing = await trx
@@ -170,7 +171,7 @@ export function createMembership(deps: {
         event.modifiedProperties = [
           { displayName: 'members', oldValue: JSON.stringify(memberId), newValue: null },
         ];
-        if (group.on_premises_sync_enabled === 1 && !options.bySync) throw syncMastered('members');
+        if (isSet(group.on_premises_sync_enabled) && !options.bySync) throw syncMastered('members');
         const r = await trx
           .deleteFrom('group_members')
           .where('group_id', '=', groupId)

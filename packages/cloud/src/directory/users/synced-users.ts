@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { badRequest } from '../../errors.js';
 import type { Database, UsersTable } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -162,7 +163,7 @@ export async function findSignInRecord(db: Kysely<Database>, upn: string): Promi
     ? {
         id: row.id,
         userPrincipalName: row.user_principal_name,
-        accountEnabled: row.account_enabled === 1,
+        accountEnabled: isSet(row.account_enabled),
         passwordHash: row.password_hash,
       }
     : undefined;

@@ -3,6 +3,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badRequest, syncMastered } from '../../errors.js';
 import { hashPassword } from '../../sign-in/password-hash.js';
 import type { Database, UsersTable } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog, ModifiedProperty } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -121,7 +122,7 @@ export function createUserDirectory({ db, audit, clock, hash = hashPassword }: U
       async (trx, event) => {
         const before = await requireUserRow(trx, idOrUpn);
         event.target = { id: before.id, type: 'User', name: before.user_principal_name };
-        if (before.on_premises_sync_enabled === 1) {
+        if (isSet(before.on_premises_sync_enabled)) {
           const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_USER_PROPERTIES.has(p));
           if (mastered) throw syncMastered(mastered);
         }

@@ -1,4 +1,5 @@
 import type { UsersTable } from '../../store/schema.js';
+import { isSet } from '../../store/schema.js';
 
 export interface AssignedLicense {
   skuId: string;
@@ -94,7 +95,7 @@ export function toDirectoryUser(row: UsersTable, licenses: AssignedLicense[]): D
     surname: row.surname,
     mail: row.mail,
     mailNickname: row.mail_nickname,
-    accountEnabled: row.account_enabled === 1,
+    accountEnabled: isSet(row.account_enabled),
     usageLocation: row.usage_location,
     jobTitle: row.job_title,
     department: row.department,
@@ -102,7 +103,7 @@ export function toDirectoryUser(row: UsersTable, licenses: AssignedLicense[]): D
     mobilePhone: row.mobile_phone,
     companyName: row.company_name,
     employeeId: row.employee_id,
-    onPremisesSyncEnabled: row.on_premises_sync_enabled === 1 ? true : null,
+    onPremisesSyncEnabled: isSet(row.on_premises_sync_enabled) ? true : null,
     onPremisesImmutableId: row.on_premises_immutable_id,
     onPremisesSamAccountName: row.on_premises_sam_account_name,
     onPremisesDistinguishedName: row.on_premises_distinguished_name,

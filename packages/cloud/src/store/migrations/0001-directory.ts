@@ -1,6 +1,7 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
-// Portable DDL only: text, integer, primary keys, unique and plain indexes.
+// Portable DDL only: text, integer, boolean (0/1 in SQLite), primary keys, unique and plain indexes,
+// and expression indexes on lower(column) for the case-insensitive filters Graph offers.
 // Kysely<any> is what the Migrator hands a migration: the schema is not typed at this point.
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against an untyped schema by design
 type Db = Kysely<any>;
@@ -25,7 +26,7 @@ export const directory: Migration = {
       .addColumn('surname', 'text')
       .addColumn('mail', 'text')
       .addColumn('mail_nickname', 'text')
-      .addColumn('account_enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('account_enabled', 'boolean', (c) => c.notNull().defaultTo(sql`true`))
       .addColumn('usage_location', 'text')
       .addColumn('job_title', 'text')
       .addColumn('department', 'text')
@@ -33,7 +34,7 @@ export const directory: Migration = {
       .addColumn('mobile_phone', 'text')
       .addColumn('company_name', 'text')
       .addColumn('employee_id', 'text')
-      .addColumn('on_premises_sync_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('on_premises_sync_enabled', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
       .addColumn('on_premises_immutable_id', 'text')
       .addColumn('on_premises_sam_account_name', 'text')
       .addColumn('on_premises_distinguished_name', 'text')
@@ -54,8 +55,17 @@ export const directory: Migration = {
       .column('on_premises_immutable_id')
       .execute();
     await db.schema.createIndex('users_deleted_id').on('users').columns(['deleted_at', 'id']).execute();
-    await db.schema.createIndex('users_display_name').on('users').columns(['display_name', 'id']).execute();
-    await db.schema.createIndex('users_mail').on('users').column('mail').execute();
+    await db.schema
+      .createIndex('users_lower_upn')
+      .on('users')
+      .expression(sql`lower(user_principal_name)`)
+      .execute();
+    await db.schema
+      .createIndex('users_lower_display_name')
+      .on('users')
+      .expression(sql`lower(display_name), id`)
+      .execute();
+    await db.schema.createIndex('users_lower_mail').on('users').expression(sql`lower(mail)`).execute();
 
     await db.schema
       .createTable('groups')
@@ -64,10 +74,10 @@ export const directory: Migration = {
       .addColumn('description', 'text')
       .addColumn('mail_nickname', 'text', (c) => c.notNull())
       .addColumn('mail', 'text')
-      .addColumn('mail_enabled', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('security_enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('mail_enabled', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
+      .addColumn('security_enabled', 'boolean', (c) => c.notNull().defaultTo(sql`true`))
       .addColumn('group_types', 'text', (c) => c.notNull().defaultTo('[]'))
-      .addColumn('on_premises_sync_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('on_premises_sync_enabled', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
       .addColumn('on_premises_immutable_id', 'text')
       .addColumn('on_premises_sam_account_name', 'text')
       .addColumn('on_premises_distinguished_name', 'text')
@@ -82,7 +92,11 @@ export const directory: Migration = {
       .on('groups')
       .column('on_premises_immutable_id')
       .execute();
-    await db.schema.createIndex('groups_display_name').on('groups').columns(['display_name', 'id']).execute();
+    await db.schema
+      .createIndex('groups_lower_display_name')
+      .on('groups')
+      .expression(sql`lower(display_name), id`)
+      .execute();
 
     await db.schema
       .createTable('group_members')
@@ -105,7 +119,7 @@ export const directory: Migration = {
       .addColumn('company_name', 'text')
       .addColumn('job_title', 'text')
       .addColumn('department', 'text')
-      .addColumn('on_premises_sync_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('on_premises_sync_enabled', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
       .addColumn('on_premises_immutable_id', 'text')
       .addColumn('on_premises_last_sync_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
@@ -120,9 +134,9 @@ export const directory: Migration = {
     await db.schema
       .createTable('domains')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('is_verified', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('is_default', 'integer', (c) => c.notNull().defaultTo(0))
-      .addColumn('is_initial', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('is_verified', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
+      .addColumn('is_default', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
+      .addColumn('is_initial', 'boolean', (c) => c.notNull().defaultTo(sql`false`))
       .addColumn('authentication_type', 'text', (c) => c.notNull().defaultTo('Managed'))
       .addColumn('verification_token', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
