@@ -171,7 +171,18 @@ async function main() {
   console.log(`• ${files.length} test files`);
   runner = spawn(
     'node',
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      // Files share one DC and one PostgreSQL on 2 cores: two at a time keeps the suite stable.
+      '--test-concurrency=2',
+      // A hung test or a leaked handle must not hold CI for its whole budget.
+      '--test-timeout=600000',
+      '--test-force-exit',
+      '--test-reporter=spec',
+      ...files,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
   );
   const code = await new Promise((resolve) => {

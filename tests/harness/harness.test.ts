@@ -13,12 +13,16 @@ import {
   createOu,
   createUser,
   deleteEntry,
+  grantReplicationRights,
+  REPLICATION_RIGHTS,
   readSid,
   withAdmin,
 } from '../support/ad.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { uniqueName } from '../support/unique.js';
 import { launchBrowser } from './browser.js';
+import { runCommand } from './process.js';
+import { smbConfPath } from './samba.js';
 
 describe('Samba AD DC', () => {
   const ad = adFromEnv();
@@ -72,6 +76,25 @@ describe('Samba AD DC', () => {
       createUser({ ou, sam: 'short', sn: 'Short', password: 'Ab1!' }),
       /constraint|0000052D/i,
     );
+  });
+
+  test('grantReplicationRights adds both DS-Replication-Get-Changes ACEs on the domain root', async () => {
+    const ou = await createOu('harness');
+    ous.push(ou);
+    const svc = await createUser({ ou, sam: 'svc', sn: 'Service', password: `Pw-${uniqueName('z')}!` });
+    const sid = await readSid(svc.dn);
+    await grantReplicationRights(sid);
+    const { stdout } = await runCommand('samba-tool', [
+      'dsacl',
+      'get',
+      `--configfile=${smbConfPath(ad.dir)}`,
+      '-H',
+      `tdb://${ad.dir}/private/sam.ldb`,
+      `--objectdn=${ad.baseDn}`,
+    ]);
+    for (const right of Object.values(REPLICATION_RIGHTS)) {
+      assert.ok(stdout.includes(`(OA;;CR;${right};;${sid})`), `ACE for ${right} missing`);
+    }
   });
 
   test('a disabled user cannot bind', async () => {

@@ -13,7 +13,17 @@
 // anew at every start, carries absolute paths.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from 'ldapts';
@@ -119,8 +129,16 @@ export async function provisionDc(opts: {
 /** Copies a stopped, provisioned DC folder; the copy starts as a DC of its own. */
 export function copyDc(from: string, to: string): void {
   if (existsSync(to)) throw new Error(`copyDc: ${to} exists already`);
-  cpSync(from, to, { recursive: true, preserveTimestamps: true });
-  rmSync(join(to, 'run'), { recursive: true, force: true });
+  const src = resolve(from);
+  cpSync(src, to, {
+    recursive: true,
+    preserveTimestamps: true,
+    // Sockets of a (past) running DC cannot be copied and mean nothing in the copy.
+    filter: (path) => {
+      const st = lstatSync(path);
+      return (st.isFile() || st.isDirectory() || st.isSymbolicLink()) && path !== join(src, 'run');
+    },
+  });
 }
 
 function smbConf(dir: string, meta: DcProvision, ip: string): string {
