@@ -1,0 +1,230 @@
+// A delta cycle: DirSync since the stored cookie → re-read each changed object whole → find
+// deletions. A least-privileged account does not see tombstones through DirSync on Samba, so by
+// default deletions are found by reconciling the set of objectGUIDs in scope against the previous
+// set, and only when highestCommittedUSN moved (any deletion moves it). See docs/ad-source.md.
+import { AndFilter, EqualityFilter, FilterParser, OrFilter } from 'ldapts';
+import {
+  type AdObject,
+  BUFFER_ATTRIBUTE_NAMES,
+  guidToString,
+  SYNC_ATTRIBUTES,
+  SYNC_FILTER,
+} from './attributes.js';
+import type { AdConnection } from './connection.js';
+import { ShowDeletedControl } from './controls.js';
+import { dirSyncCurrentCookie, dirSyncPages } from './dirsync.js';
+import { highestCommittedUsn } from './discovery.js';
+import { decodeGuidSet, encodeGuidSet, type GuidSet, scanGuids } from './guid-set.js';
+import { toAdObject } from './objects.js';
+
+/** What a delta remembers between cycles; store it as JSON after the changes were handled. */
+export interface DeltaState {
+  /** DirSync cookie, base64. */
+  cookie: string;
+  /** highestCommittedUSN at the last reconciliation of `known`. */
+  reconciledUsn: string;
+  /** objectGUIDs in scope after the last cycle (`encodeGuidSet`). */
+  known: string;
+}
+
+/**
+ * How deletions are found. `reconcile`: compare the objectGUIDs in scope with the previous set
+ * (works with read rights only). `tombstones`: trust DirSync to return deleted objects (needs an
+ * account that can read `CN=Deleted Objects`). `auto` picks `tombstones` only when the account can.
+ */
+export type DeletionStrategy = 'reconcile' | 'tombstones';
+
+/** Where to look. */
+export interface DeltaOptions {
+  /** The domain root (DirSync's base). */
+  domainRoot: string;
+  /** Subtrees in scope (default: the whole domain). Objects moved out of them count as deleted. */
+  bases?: readonly string[];
+  deletions?: DeletionStrategy | 'auto';
+  rangeSize?: number;
+}
+
+/** One change, ready for mapping. */
+export type AdChange =
+  | { type: 'upsert'; object: AdObject; changedAttributes: string[] }
+  | { type: 'delete'; guid: string; objectGuid: Buffer; dn?: string; reason: 'deleted' | 'left-scope' };
+
+/** Result of a delta cycle. */
+export interface DeltaResult {
+  changes: AdChange[];
+  state: DeltaState;
+  stats: { dirSyncEntries: number; strategy: DeletionStrategy; reconciled: boolean; scanned?: number };
+}
+
+/** DirSync filter: every class the agent syncs, by objectClass (kept on tombstones, unlike objectCategory). */
+const DIRSYNC_FILTER = '(|(objectClass=user)(objectClass=group)(objectClass=contact))';
+const REREAD_BATCH = 100;
+
+/** ldapts lists requested attributes the DC did not return as `[]`. */
+function isEmpty(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 0;
+}
+
+function inScope(dn: string, bases: readonly string[]): boolean {
+  const d = dn.toLowerCase();
+  return bases.some((b) => {
+    const base = b.toLowerCase();
+    return d === base || d.endsWith(`,${base}`);
+  });
+}
+
+/**
+ * `tombstones` when the account can read `CN=Deleted Objects` with the show-deleted control,
+ * otherwise `reconcile`.
+ */
+export async function detectDeletionStrategy(
+  ad: AdConnection,
+  domainRoot: string,
+): Promise<DeletionStrategy> {
+  try {
+    const found = await ad.search(
+      `CN=Deleted Objects,${domainRoot}`,
+      { scope: 'base', filter: '(objectClass=*)', attributes: ['objectGUID'] },
+      [new ShowDeletedControl()],
+    );
+    return found.length > 0 ? 'tombstones' : 'reconcile';
+  } catch {
+    return 'reconcile';
+  }
+}
+
+/**
+ * The state to start deltas from: a DirSync cookie for "now" and the objectGUIDs in scope. Take it
+ * before the full import (changes during the import are replayed by the first delta).
+ */
+export async function startDelta(ad: AdConnection, options: DeltaOptions): Promise<DeltaState> {
+  const usn = await highestCommittedUsn(ad);
+  const cookie = await dirSyncCurrentCookie(ad, options.domainRoot);
+  const known = await scanGuids(ad, options.bases ?? [options.domainRoot]);
+  return { cookie: cookie.toString('base64'), reconciledUsn: usn, known: encodeGuidSet(known) };
+}
+
+/** Re-reads objects by objectGUID (whole, with ranged members), keyed by hex GUID. */
+async function reread(ad: AdConnection, domainRoot: string, guids: Buffer[], rangeSize?: number) {
+  const out = new Map<string, AdObject>();
+  for (let i = 0; i < guids.length; i += REREAD_BATCH) {
+    const batch = guids.slice(i, i + REREAD_BATCH);
+    // Built as filter objects: ldapts's string parser turns `\xx` escapes above 0x7f into UTF-8.
+    const filter = new AndFilter({
+      filters: [
+        FilterParser.parseString(SYNC_FILTER),
+        new OrFilter({
+          filters: batch.map((g) => new EqualityFilter({ attribute: 'objectGUID', value: g })),
+        }),
+      ],
+    });
+    const entries = await ad.search(domainRoot, {
+      scope: 'sub',
+      filter,
+      attributes: [...SYNC_ATTRIBUTES],
+      explicitBufferAttributes: BUFFER_ATTRIBUTE_NAMES,
+      timeLimit: 0,
+    });
+    for (const entry of entries) {
+      const obj = await toAdObject(ad, entry, { rangeSize });
+      if (obj) out.set(obj.objectGuid.toString('hex'), obj);
+    }
+  }
+  return out;
+}
+
+/** Changed entries of all DirSync pages since `cookie`: GUID → changed attribute names and DN. */
+async function collectDirSync(ad: AdConnection, cookie: Buffer, domainRoot: string) {
+  const changed = new Map<string, { guid: Buffer; dn: string; attributes: string[]; deleted: boolean }>();
+  let next = cookie;
+  for await (const page of dirSyncPages(ad, cookie, { domainRoot, filter: DIRSYNC_FILTER })) {
+    for (const entry of page.entries) {
+      const guid = entry.objectGUID;
+      if (!Buffer.isBuffer(guid)) continue;
+      const attributes = Object.entries(entry)
+        .filter(([k, v]) => k !== 'dn' && k !== 'objectGUID' && k !== 'instanceType' && !isEmpty(v))
+        .map(([k]) => k);
+      const deleted = String(entry.isDeleted).toUpperCase() === 'TRUE';
+      const key = guid.toString('hex');
+      const prev = changed.get(key);
+      changed.set(key, {
+        guid,
+        dn: entry.dn,
+        attributes: [...new Set([...(prev?.attributes ?? []), ...attributes])],
+        deleted,
+      });
+    }
+    next = page.cookie;
+  }
+  return { changed, cookie: next };
+}
+
+/**
+ * Runs one delta cycle from `state`.
+ *
+ * @example
+ * let state = await startDelta(ad, { domainRoot });
+ * // ... full import ...
+ * const { changes, state: next } = await readDelta(ad, state, { domainRoot });
+ * await ship(changes); state = next; // persist only after the changes were handled
+ */
+export async function readDelta(
+  ad: AdConnection,
+  state: DeltaState,
+  options: DeltaOptions,
+): Promise<DeltaResult> {
+  const bases = options.bases ?? [options.domainRoot];
+  const strategy =
+    options.deletions === undefined || options.deletions === 'auto'
+      ? await detectDeletionStrategy(ad, options.domainRoot)
+      : options.deletions;
+  const usn = await highestCommittedUsn(ad);
+  const known: GuidSet = decodeGuidSet(state.known);
+  const { changed, cookie } = await collectDirSync(
+    ad,
+    Buffer.from(state.cookie, 'base64'),
+    options.domainRoot,
+  );
+  const live = [...changed.values()].filter((c) => !c.deleted).map((c) => c.guid);
+  const current = await reread(ad, options.domainRoot, live, options.rangeSize);
+
+  const changes: AdChange[] = [];
+  const deleted = new Set<string>();
+  const addDelete = (hex: string, reason: 'deleted' | 'left-scope', dn?: string) => {
+    if (deleted.has(hex) || !known.has(hex)) return;
+    deleted.add(hex);
+    const objectGuid = Buffer.from(hex, 'hex');
+    changes.push({ type: 'delete', guid: guidToString(objectGuid), objectGuid, dn, reason });
+  };
+  for (const [hex, c] of changed) {
+    const obj = current.get(hex);
+    if (obj && inScope(obj.dn, bases)) {
+      changes.push({ type: 'upsert', object: obj, changedAttributes: c.attributes });
+      known.add(hex);
+    } else {
+      addDelete(hex, obj ? 'left-scope' : 'deleted', obj?.dn ?? c.dn);
+    }
+  }
+
+  let reconciled = false;
+  let scanned: number | undefined;
+  let nextKnown = known;
+  if (strategy === 'reconcile' && BigInt(usn) > BigInt(state.reconciledUsn)) {
+    const now = await scanGuids(ad, bases);
+    scanned = now.size;
+    for (const hex of known) if (!now.has(hex)) addDelete(hex, 'deleted');
+    nextKnown = now;
+    reconciled = true;
+  }
+  for (const hex of deleted) nextKnown.delete(hex);
+
+  return {
+    changes,
+    state: {
+      cookie: cookie.toString('base64'),
+      reconciledUsn: reconciled ? usn : state.reconciledUsn,
+      known: encodeGuidSet(nextKnown),
+    },
+    stats: { dirSyncEntries: changed.size, strategy, reconciled, scanned },
+  };
+}
