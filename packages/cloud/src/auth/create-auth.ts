@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { Kysely } from 'kysely';
+import type Provider from 'oidc-provider';
+import type { CloudConfig } from '../config.js';
+import { createAccountQueries } from '../sign-in/accounts.js';
+import { type AppRegistrations, createAppRegistrations } from '../sign-in/app-registrations.js';
+import { registerFormBody } from '../sign-in/form-body.js';
+import { registerInteractionRoutes } from '../sign-in/interaction-routes.js';
+import { mountProvider, OIDC_MOUNT_PATH } from '../sign-in/mount-provider.js';
+import { purgeExpiredOidcModels } from '../sign-in/oidc-adapter.js';
+import { registerPasswordGrant } from '../sign-in/password-grant.js';
+import { createProvider } from '../sign-in/provider.js';
+import { listenToProvider } from '../sign-in/provider-events.js';
+import type { SignInDatabase, SignInTables } from '../sign-in/schema.js';
+import { ensureSignInKeys, publicJwks } from '../sign-in/signing-keys.js';
+import type { Database } from '../store/schema.js';
+import { type AuthHook, createAuthenticate } from './authenticate.js';
+import { loadPrincipal } from './load-principal.js';
+import type { Role } from './principal.js';
+import { requireRole } from './require-role.js';
+import { createAccessTokenVerifier } from './verify-access-token.js';
+
+/** A Fastify app with whatever pino logger its composition root gave it. */
+export type AnyLoggerApp<L extends FastifyBaseLogger> = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  L
+>;
+
+export interface AuthOptions {
+  db: Kysely<Database>;
+  config: Pick<CloudConfig, 'publicUrl'>;
+  log: FastifyBaseLogger;
+}
+
+export interface Auth {
+  /** The OpenID issuer: `<public URL>/oauth2`. */
+  issuer: string;
+  provider: Provider;
+  /** The tenant's OAuth clients. */
+  apps: AppRegistrations;
+  /** Mounts `/oauth2/*` (the provider) and `/sign-in/*` (the sign-in and consent pages). */
+  register<L extends FastifyBaseLogger>(app: AnyLoggerApp<L>): Promise<void>;
+  /** preHandler: verifies the bearer token and sets `request.principal`, or replies 401. */
+  authenticate: AuthHook;
+  /** preHandler after `authenticate`: replies 403 unless the principal holds one of the roles. */
+  requireRole(...roles: Role[]): AuthHook;
+}
+
+/**
+ * Sets up sign-in for the tenant in `db`: loads (or, the first time, generates) the signing keys,
+ * builds the OpenID provider and the admin API's token checks.
+ * @example
+ *   const auth = await createAuth({ db: store.db, config, log: app.log });
+ *   await auth.register(app);
+ *   app.get('/v1.0/me', { preHandler: [auth.authenticate] }, (req) => req.principal);
+ */
+export async function createAuth(options: AuthOptions): Promise<Auth> {
+  const { db, config, log } = options;
+  const signInDb: Kysely<SignInDatabase> = db.withTables<SignInTables>();
+  const issuer = `${config.publicUrl.replace(/\/$/, '')}${OIDC_MOUNT_PATH}`;
+  const keys = await ensureSignInKeys(signInDb);
+  await purgeExpiredOidcModels(signInDb);
+  const accounts = createAccountQueries(db);
+  const apps = createAppRegistrations(signInDb);
+  const provider = createProvider({
+    issuer,
+    db: signInDb,
+    keys,
+    accounts,
+    apps,
+    secureCookies: issuer.startsWith('https:'),
+  });
+  registerPasswordGrant(provider, accounts);
+  listenToProvider(provider, log);
+
+  const verify = createAccessTokenVerifier({ issuer, keys: publicJwks(keys.signing).keys });
+  return {
+    issuer,
+    provider,
+    apps,
+    async register(app) {
+      // Routes do not depend on the logger's type; the sign-in code sees the app as the base type.
+      const base = app as unknown as FastifyInstance;
+      await mountProvider(base, provider);
+      await base.register(async (scope) => {
+        await registerFormBody(scope);
+        registerInteractionRoutes(scope, { provider, accounts, log });
+      });
+    },
+    authenticate: createAuthenticate({ verify, load: (claims) => loadPrincipal(claims, { accounts, apps }) }),
+    requireRole,
+  };
+}

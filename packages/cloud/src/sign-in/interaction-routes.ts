@@ -1,0 +1,174 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { AccountQueries } from './accounts.js';
+import { checkCredentials, REFUSAL_MESSAGES } from './check-credentials.js';
+import { renderConsentPage } from './pages/consent-page.js';
+import { renderLoginPage } from './pages/login-page.js';
+import { renderMessagePage } from './pages/message-page.js';
+import { INTERACTION_PATH } from './provider.js';
+
+export interface InteractionDeps {
+  provider: Provider;
+  accounts: AccountQueries;
+  log: FastifyBaseLogger;
+}
+
+type UidRequest = FastifyRequest<{ Params: { uid: string } }>;
+type LoginRequest = FastifyRequest<{
+  Params: { uid: string };
+  Body: { username?: string; password?: string };
+}>;
+
+const params = {
+  type: 'object',
+  properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+  required: ['uid'],
+} as const;
+const loginBody = {
+  type: 'object',
+  properties: { username: { type: 'string', maxLength: 256 }, password: { type: 'string', maxLength: 256 } },
+} as const;
+
+/** What each scope lets a third-party app do, in the words of the consent page. */
+const SCOPE_WORDS: Readonly<Record<string, string>> = {
+  openid: 'Sign you in',
+  profile: 'Read your name and user name',
+  email: 'Read your email address',
+  roles: 'Read your directory roles',
+  offline_access: 'Keep access to what you allowed, until you revoke it',
+};
+
+function html(reply: FastifyReply, status: number, page: string): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
+}
+
+function expired(reply: FastifyReply): FastifyReply {
+  return html(
+    reply,
+    400,
+    renderMessagePage(
+      'Sign-in expired',
+      'This sign-in page has expired or was opened in another browser. Go back to the app and start again.',
+    ),
+  );
+}
+
+/**
+ * The sign-in and consent pages oidc-provider sends the browser to (`/sign-in/:uid`), as plain
+ * server-rendered forms. Each handler is one step: show, log in, consent, abort.
+ */
+export function registerInteractionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
+  const { provider, accounts, log } = deps;
+  const base = INTERACTION_PATH;
+
+  const clientName = async (clientId: unknown): Promise<string> => {
+    const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
+    return client?.clientName ?? client?.clientId ?? 'an app';
+  };
+
+  // Step: show the page the pending prompt needs.
+  app.get(`${base}/:uid`, { schema: { params } }, async (req: UidRequest, reply) => {
+    const details = await interaction(provider, req, reply);
+    if (!details) return expired(reply);
+    const name = await clientName(details.params.client_id);
+    if (details.prompt.name === 'login') {
+      return html(reply, 200, renderLoginPage({ action: `${base}/${details.uid}/login`, clientName: name }));
+    }
+    const accountId = details.session?.accountId;
+    const user = accountId ? await accounts.findById(accountId) : undefined;
+    const scopes = String(details.params.scope ?? '').split(' ');
+    const permissions = scopes.map((s) => SCOPE_WORDS[s]).filter((w): w is string => Boolean(w));
+    if (details.params.resource) permissions.push('Use the directory as you, with your roles');
+    return html(
+      reply,
+      200,
+      renderConsentPage({
+        action: `${base}/${details.uid}/consent`,
+        abortAction: `${base}/${details.uid}/abort`,
+        clientName: name,
+        userPrincipalName: user?.userPrincipalName ?? '',
+        permissions,
+      }),
+    );
+  });
+
+  // Step: check the user name and password; finish the login prompt or show the form again.
+  app.post(
+    `${base}/:uid/login`,
+    { schema: { params, body: loginBody } },
+    async (req: LoginRequest, reply) => {
+      const details = await interaction(provider, req, reply);
+      if (!details) return expired(reply);
+      if (details.prompt.name !== 'login') return reply.redirect(`${base}/${details.uid}`, 303);
+      const username = req.body?.username ?? '';
+      const check = await checkCredentials(accounts, username, req.body?.password ?? '');
+      if (!check.ok) {
+        log.info({ interaction: details.uid, refusal: check.refusal }, 'sign-in refused');
+        const page = renderLoginPage({
+          action: `${base}/${details.uid}/login`,
+          clientName: await clientName(details.params.client_id),
+          username,
+          error: REFUSAL_MESSAGES[check.refusal],
+        });
+        return html(reply, check.refusal === 'invalid_credentials' ? 401 : 403, page);
+      }
+      log.info({ interaction: details.uid, userId: check.user.id }, 'signed in');
+      return finish(provider, req, reply, { login: { accountId: check.user.id, amr: ['pwd'] } }, false);
+    },
+  );
+
+  // Step: the user accepts what a third-party app asked for; record it as the app's grant.
+  app.post(`${base}/:uid/consent`, { schema: { params } }, async (req: UidRequest, reply) => {
+    const details = await interaction(provider, req, reply);
+    if (!details) return expired(reply);
+    const accountId = details.session?.accountId;
+    if (details.prompt.name !== 'consent' || !accountId) return reply.redirect(`${base}/${details.uid}`, 303);
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    if (!grant) return expired(reply);
+    const missing = details.prompt.details;
+    if (Array.isArray(missing.missingOIDCScope)) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (Array.isArray(missing.missingOIDCClaims)) grant.addOIDCClaims(missing.missingOIDCClaims);
+    const resourceScopes = missing.missingResourceScopes;
+    if (resourceScopes && typeof resourceScopes === 'object') {
+      for (const [indicator, scopes] of Object.entries(resourceScopes)) {
+        if (Array.isArray(scopes)) grant.addResourceScope(indicator, scopes.join(' '));
+      }
+    }
+    const grantId = await grant.save();
+    return finish(provider, req, reply, { consent: details.grantId ? {} : { grantId } }, true);
+  });
+
+  // Step: the user cancels; the app receives access_denied.
+  app.post(`${base}/:uid/abort`, { schema: { params } }, async (req: UidRequest, reply) => {
+    const details = await interaction(provider, req, reply);
+    if (!details) return expired(reply);
+    const result = { error: 'access_denied', error_description: 'The user cancelled the sign-in.' };
+    return finish(provider, req, reply, result, false);
+  });
+}
+
+/** The pending interaction bound to this browser's cookie, or undefined when it is gone. */
+async function interaction(provider: Provider, req: UidRequest, reply: FastifyReply) {
+  try {
+    const details = await provider.interactionDetails(req.raw, reply.raw);
+    return details.uid === req.params.uid ? details : undefined;
+  } catch (err) {
+    if (err instanceof errors.SessionNotFound) return undefined;
+    throw err;
+  }
+}
+
+/** Hands the result back to oidc-provider, which redirects the browser to resume the flow. */
+async function finish(
+  provider: Provider,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  result: Parameters<Provider['interactionResult']>[2],
+  mergeWithLastSubmission: boolean,
+): Promise<FastifyReply> {
+  const returnTo = await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission });
+  return reply.code(303).header('cache-control', 'no-store').redirect(returnTo, 303);
+}

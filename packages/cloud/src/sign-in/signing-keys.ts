@@ -1,0 +1,79 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { SignInDatabase, SignInTables } from './schema.js';
+
+/** The key material the provider runs with: private signing JWKs and cookie secrets, newest first. */
+export interface SignInKeys {
+  signing: JWK[];
+  cookieSecrets: string[];
+}
+
+/** The algorithm of every signing key: RS256 is what every OpenID client accepts by default. */
+export const SIGNING_ALG = 'RS256';
+
+async function newSigningKey(): Promise<JWK> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk: JWK = privateKey.export({ format: 'jwk' });
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: SIGNING_ALG, use: 'sig' };
+}
+
+/**
+ * Loads the tenant's signing keys and cookie secrets, generating and persisting them the first time
+ * (tenant initialisation). Safe to call on every start: a second process racing the first keeps
+ * whichever rows landed, because both read back what is stored.
+ * @example
+ *   const keys = await ensureSignInKeys(db);
+ *   new Provider(issuer, { jwks: { keys: keys.signing }, cookies: { keys: keys.cookieSecrets } });
+ */
+export async function ensureSignInKeys(db: Kysely<SignInDatabase>): Promise<SignInKeys> {
+  const existing = await loadSignInKeys(db);
+  if (existing.signing.length > 0 && existing.cookieSecrets.length > 0) return existing;
+  const now = new Date().toISOString();
+  const rows: SignInTables['sign_in_keys'][] = [];
+  if (existing.signing.length === 0) {
+    const jwk = await newSigningKey();
+    rows.push({ kid: jwk.kid ?? '', purpose: 'signing', material: JSON.stringify(jwk), created_at: now });
+  }
+  if (existing.cookieSecrets.length === 0) {
+    const secret = randomBytes(32).toString('base64url');
+    rows.push({
+      kid: `cookie-${randomBytes(8).toString('hex')}`,
+      purpose: 'cookie',
+      material: secret,
+      created_at: now,
+    });
+  }
+  await db
+    .insertInto('sign_in_keys')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return loadSignInKeys(db);
+}
+
+async function loadSignInKeys(db: Kysely<SignInDatabase>): Promise<SignInKeys> {
+  const rows = await db
+    .selectFrom('sign_in_keys')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('kid')
+    .execute();
+  return {
+    // The material was written by newSigningKey as a JWK object; JSON.parse returns unknown structure.
+    signing: rows.filter((r) => r.purpose === 'signing').map((r) => JSON.parse(r.material) as JWK),
+    cookieSecrets: rows.filter((r) => r.purpose === 'cookie').map((r) => r.material),
+  };
+}
+
+/** The public half of signing keys, as published at the JWKS endpoint. */
+export function publicJwks(signing: readonly JWK[]): { keys: JWK[] } {
+  return {
+    keys: signing.map(({ kty, n, e, crv, x, y, kid, alg, use }) => {
+      const pub: JWK = { kty, kid, alg, use };
+      if (n && e) Object.assign(pub, { n, e });
+      if (crv && x) Object.assign(pub, y ? { crv, x, y } : { crv, x });
+      return pub;
+    }),
+  };
+}
