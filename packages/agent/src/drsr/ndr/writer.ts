@@ -74,6 +74,16 @@ export class NdrWriter {
     return this;
   }
 
+  /**
+   * An embedded `[ref]` pointer: never null, so any non-zero ID will do; this is the marker Samba
+   * writes, and it takes no number from the unique-pointer sequence.
+   */
+  refPointer<T>(value: T, write: (v: T) => void): this {
+    this.u32(0xaef1aef1);
+    this.queue.defer(() => write(value));
+    return this;
+  }
+
   /** Writes one top-level parameter: scalars via `write`, then its deferred referents. */
   param(write: Deferred): this {
     this.queue.scope(write);

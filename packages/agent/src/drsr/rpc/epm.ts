@@ -113,7 +113,6 @@ export function decodeEptMapResponse(stub: Buffer): { towers: Buffer[]; status: 
     }
   });
   const status = r.u32();
-  r.end();
   return { towers, status };
 }
 
