@@ -169,9 +169,14 @@ async function main() {
   if (signalled) return;
 
   console.log(`• ${files.length} test files`);
+  // setpriv --pdeathsig: should this script be killed outright, the runner gets SIGTERM instead of
+  // running on against a DC and a PostgreSQL that are gone.
   runner = spawn(
-    'node',
+    'setpriv',
     [
+      '--pdeathsig=SIGTERM',
+      '--',
+      process.execPath,
       '--import',
       'tsx',
       '--test',

@@ -12,10 +12,19 @@ export interface RunResult {
   stderr: string;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills (SIGKILL, by pid) the commands that `runCommand` still waits for, e.g. when a run is aborted. */
+export function killRunningCommands(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Runs a command to completion and rejects (with its output) when it exits non-zero. */
 export function runCommand(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => {

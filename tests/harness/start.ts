@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type RunningPostgres, startPostgres } from './postgres.js';
-import { isAlive } from './process.js';
+import { isAlive, killRunningCommands } from './process.js';
 import { provisionDc, type RunningDc, startDc, TEST_ADMIN_PASSWORD } from './samba.js';
 
 /** The loopback address of the DC that `npm test` starts. */
@@ -44,6 +44,7 @@ let stopping: Promise<void> | undefined;
 function stopAll(code: number): Promise<void> {
   stopping ??= (async () => {
     const t = performance.now();
+    killRunningCommands();
     await Promise.allSettled([dc?.stop(), pg?.stop()]);
     if (runDir && process.env.CLOUDSYNC_TEST_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
     else if (runDir) say(`kept ${runDir}`);
