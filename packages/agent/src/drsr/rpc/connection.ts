@@ -4,7 +4,13 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { DrsrError, protocolError } from '../errors.js';
 import type { NtlmClient } from '../ntlm/client.js';
 import { NtlmSessionSecurity, SIGNATURE_LENGTH } from '../ntlm/session-security.js';
-import { bindNakReason, FAULT_ACCESS_DENIED, FAULT_SEC_PKG_ERROR, faultName } from './faults.js';
+import {
+  bindNakReason,
+  FAULT_ACCESS_DENIED,
+  FAULT_PROTO_ERROR,
+  FAULT_SEC_PKG_ERROR,
+  faultName,
+} from './faults.js';
 import { PduFramer } from './framing.js';
 import {
   decodeBindAck,
@@ -222,6 +228,15 @@ export class RpcConnection {
     try {
       return await this.readResponse(callId);
     } catch (e) {
+      // Samba faults the first sealed call with nca_s_proto_error when auth3 failed; Windows
+      // answers access denied. Either way, on the first call it is the credentials.
+      if (first && this.security && e instanceof DrsrError && e.status === FAULT_PROTO_ERROR) {
+        throw new DrsrError(
+          'drsr.bad_credentials',
+          'the DC rejected the NTLM authentication: check the account name, domain and password (and that the account is enabled and not locked)',
+          { status: e.status, cause: e },
+        );
+      }
       // NTLM failures surface on the first sealed call: the DC drops the connection or faults.
       if (first && this.security && e instanceof DrsrError && e.code === 'drsr.unreachable') {
         throw new DrsrError(

@@ -21,6 +21,7 @@ export function faultName(status: number): string {
 
 export const FAULT_ACCESS_DENIED = 0x00000005;
 export const FAULT_SEC_PKG_ERROR = 0x00000721;
+export const FAULT_PROTO_ERROR = 0x1c01000b;
 
 const NAK_REASONS: Record<number, string> = {
   0: 'reason not specified',
