@@ -33,14 +33,3 @@ export function getFirst(attrs: SourceAttributes, name: string): SourceValue | u
 function isValueList(v: SourceValue | readonly SourceValue[]): v is readonly SourceValue[] {
   return Array.isArray(v);
 }
-
-/**
- * Synthesized attributes the agent adds to every object before mapping, as Cloud Sync does: the
- * domain's DNS and NetBIOS names. Mappings refer to them as `[domainFQDN]` and `[domainNetBios]`.
- */
-export function withDomainAttributes(
-  attrs: SourceAttributes,
-  domain: { dnsName: string; netbiosName: string },
-): SourceAttributes {
-  return { ...attrs, domainFQDN: domain.dnsName, domainNetBios: domain.netbiosName };
-}
