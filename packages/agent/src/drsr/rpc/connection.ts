@@ -77,7 +77,11 @@ export class RpcConnection {
     readonly port: number,
     opts: RpcOptions,
   ) {
-    this.opts = { ...DEFAULTS, ...opts };
+    this.opts = {
+      timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
+      maxResponseBytes: opts.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      signal: opts.signal,
+    };
     socket.on('data', (chunk: Buffer) => {
       try {
         this.queue.push(...this.framer.push(chunk));

@@ -1,0 +1,162 @@
+// Against the Samba AD DC that `npm test` starts (CLOUDSYNC_TEST_AD): real NTLM, real sealing,
+// real replication, compared with MD4 of the passwords the test set.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { before, describe, it } from 'node:test';
+import { ntHash } from '@cloudsync/protocol';
+import {
+  adFromEnv,
+  createOu,
+  createUser,
+  grantReplicationRights,
+  readSid,
+  setPassword,
+  type TestUser,
+} from '../../../../tests/support/ad.js';
+import {
+  DrsrError,
+  parseWatermark,
+  type ReplicatedAccount,
+  replicateObject,
+  replicateSecrets,
+} from './index.js';
+
+const password = (): string => `Drs!${randomBytes(9).toString('base64url')}9a`;
+const isCode = (code: string) => (e: unknown) => e instanceof DrsrError && e.code === code;
+
+async function collect(run: AsyncIterable<ReplicatedAccount>): Promise<ReplicatedAccount[]> {
+  const out: ReplicatedAccount[] = [];
+  for await (const a of run) out.push(a);
+  return out;
+}
+
+describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
+  const ad = adFromEnv();
+  let ou: string;
+  let syncer: TestUser;
+  let syncerPassword: string;
+  let outsider: TestUser;
+  let outsiderPassword: string;
+  let alice: TestUser;
+  let alicePassword: string;
+  const creds = (user: TestUser, pw: string) => ({
+    domain: ad.netbiosDomain,
+    username: user.sam,
+    password: pw,
+  });
+
+  before(async () => {
+    ou = await createOu('drsr');
+    syncerPassword = password();
+    outsiderPassword = password();
+    alicePassword = password();
+    syncer = await createUser({ ou, sam: 'drs', password: syncerPassword });
+    outsider = await createUser({ ou, sam: 'drsno', password: outsiderPassword });
+    alice = await createUser({ ou, sam: 'alice', password: alicePassword });
+    await grantReplicationRights(await readSid(syncer.dn));
+  });
+
+  it('replicates the domain as a least-privileged account and returns MD4 of the password', async () => {
+    const run = replicateSecrets({ host: ad.ip, credentials: creds(syncer, syncerPassword), pageSize: 100 });
+    const accounts = await collect(run);
+    const got = accounts.find((a) => a.sAMAccountName === alice.sam);
+    assert.ok(got, 'alice is in the replica');
+    assert.equal(got.ntHash?.toString('hex'), ntHash(alicePassword).toString('hex'));
+    assert.equal(got.distinguishedName, alice.dn);
+    assert.equal(got.userPrincipalName, alice.upn);
+    assert.equal(got.userAccountControl, 512);
+    assert.equal(got.isDeleted, false);
+    assert.match(got.sid ?? '', /^S-1-5-21-\d+-\d+-\d+-\d+$/);
+    assert.ok(
+      accounts.every((a) => !a.sAMAccountName?.endsWith('$')),
+      'no computer accounts by default',
+    );
+    const wm = run.watermark;
+    assert.ok(wm, 'a finished run has a watermark');
+    assert.equal(wm.namingContext.toLowerCase(), ad.baseDn.toLowerCase());
+    assert.ok(BigInt(wm.highWatermark.highObjUpdate) > 0n);
+    for (const a of accounts) a.ntHash?.fill(0);
+
+    // Change alice's password; an incremental run from the saved watermark returns only that.
+    const saved = JSON.stringify(wm);
+    const newPassword = password();
+    await setPassword(alice.dn, newPassword);
+    const next = replicateSecrets({
+      host: ad.ip,
+      credentials: creds(syncer, syncerPassword),
+      since: parseWatermark(saved),
+    });
+    const changed = await collect(next);
+    assert.equal(next.restartedFromScratch, false);
+    const again = changed.find((a) => a.objectGuid === got.objectGuid);
+    assert.ok(again, 'alice comes back after her password changed');
+    assert.equal(again.ntHash?.toString('hex'), ntHash(newPassword).toString('hex'));
+    assert.ok(
+      changed.length < accounts.length,
+      `incremental run returned ${changed.length} of ${accounts.length}`,
+    );
+    assert.ok(!changed.some((a) => a.sAMAccountName === 'krbtgt'), 'unchanged accounts stay out');
+    assert.ok(next.watermark);
+    assert.ok(BigInt(next.watermark.highWatermark.highObjUpdate) > BigInt(wm.highWatermark.highObjUpdate));
+  });
+
+  it('replicates one account with EXOP_REPL_OBJ', async () => {
+    const one = await replicateObject({
+      host: ad.ip,
+      credentials: creds(syncer, syncerPassword),
+      account: syncer.sam,
+    });
+    assert.equal(one.sAMAccountName, syncer.sam);
+    assert.equal(one.ntHash?.toString('hex'), ntHash(syncerPassword).toString('hex'));
+    one.ntHash?.fill(0);
+  });
+
+  it('tells an account without replication rights what to grant', async () => {
+    await assert.rejects(
+      collect(replicateSecrets({ host: ad.ip, credentials: creds(outsider, outsiderPassword) })),
+      (e) =>
+        isCode('drsr.missing_rights')(e) &&
+        e instanceof Error &&
+        e.message.includes('Replicating Directory Changes All') &&
+        e.message.includes(ad.baseDn) &&
+        e.message.includes(outsider.sam),
+    );
+  });
+
+  it('reports a wrong password as bad credentials', async () => {
+    await assert.rejects(
+      replicateObject({ host: ad.ip, credentials: creds(syncer, `${syncerPassword}x`), account: syncer.sam }),
+      isCode('drsr.bad_credentials'),
+    );
+  });
+
+  it('reports a closed port as unreachable', async () => {
+    await assert.rejects(
+      replicateObject({ host: ad.ip, port: 1, credentials: creds(syncer, syncerPassword), account: 'x' }),
+      isCode('drsr.unreachable'),
+    );
+  });
+
+  it('stops when the caller aborts', async () => {
+    const controller = new AbortController();
+    const run = replicateSecrets({
+      host: ad.ip,
+      credentials: creds(syncer, syncerPassword),
+      signal: controller.signal,
+      pageSize: 1,
+    });
+    let seen = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const a of run) {
+          a.ntHash?.fill(0);
+          seen++;
+          controller.abort();
+        }
+      })(),
+      isCode('drsr.aborted'),
+    );
+    assert.equal(seen, 1);
+    assert.equal(run.watermark, undefined);
+  });
+});
