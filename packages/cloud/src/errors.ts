@@ -1,5 +1,6 @@
 /** Error codes the cloud returns, spelled as Microsoft Graph spells them. */
 export type GraphErrorCode =
+  | 'BadRequest'
   | 'Request_BadRequest'
   | 'Request_ResourceNotFound'
   | 'Request_UnsupportedQuery'
@@ -56,6 +57,11 @@ export function forbidden(): CloudError {
 /** 401 `InvalidAuthenticationToken`. */
 export function unauthenticated(message = 'Access token is empty or invalid.'): CloudError {
   return new CloudError('InvalidAuthenticationToken', 401, message);
+}
+
+/** 400 naming a property the caller may not set (read-only, or unknown to the resource). */
+export function readOnlyProperty(property: string): CloudError {
+  return badRequest(`Property '${property}' is read-only and cannot be set.`, property);
 }
 
 /** 400 for a unique value that another object already holds (Graph's wording). */

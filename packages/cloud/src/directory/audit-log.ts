@@ -129,10 +129,13 @@ export function createAuditLog({ db, clock }: { db: Kysely<Database>; clock: Clo
     return rows.map(toDirectoryAudit);
   }
 
-  return { record, audited, list };
+  /** The audit query for OData to refine and run; turn rows into entries with {@link toDirectoryAudit}. */
+  const query = () => db.selectFrom('directory_audits').selectAll();
+
+  return { record, audited, list, query };
 }
 
-function toDirectoryAudit(row: DirectoryAuditsTable): DirectoryAudit {
+export function toDirectoryAudit(row: DirectoryAuditsTable): DirectoryAudit {
   const isUser = row.initiated_by_kind === 'user';
   return {
     id: row.id,

@@ -47,7 +47,7 @@ export const CONTACT_COLUMNS = {
   createdDateTime: 'created_at',
 } as const satisfies Record<string, keyof ContactsTable>;
 
-function toContact(row: ContactsTable): DirectoryContact {
+export function toContact(row: ContactsTable): DirectoryContact {
   return {
     id: row.id,
     displayName: row.display_name,
@@ -204,7 +204,9 @@ export function createContactDirectory({
     );
   }
 
-  return { create, get, list, update, remove, upsertSyncedContact };
+  const query = (): ContactQuery => db.selectFrom('contacts').selectAll();
+
+  return { create, get, list, update, remove, upsertSyncedContact, query };
 }
 
 export type ContactDirectory = ReturnType<typeof createContactDirectory>;

@@ -132,7 +132,10 @@ export function createGroupDirectory({
     );
   }
 
+  const query = (): GroupQuery => db.selectFrom('groups').selectAll();
+
   return {
+    query,
     create,
     get,
     list,

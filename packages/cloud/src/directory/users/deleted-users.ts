@@ -123,7 +123,16 @@ export function createDeletedUsers({
     return expired.length;
   }
 
-  return { remove, list, get, restore, hardDelete, purgeExpired };
+  /** The deleted-users query (within retention) for OData to refine and run. */
+  function query(): UserQuery {
+    return db
+      .selectFrom('users')
+      .selectAll()
+      .where('deleted_at', 'is not', null)
+      .where('deleted_at', '>=', cutoff());
+  }
+
+  return { remove, list, get, restore, hardDelete, purgeExpired, query };
 }
 
 export type DeletedUsers = ReturnType<typeof createDeletedUsers>;

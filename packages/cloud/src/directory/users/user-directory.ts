@@ -152,7 +152,14 @@ export function createUserDirectory({ db, audit, clock, hash = hashPassword }: U
     );
   }
 
-  return { create, get, list, update };
+  /** The live-users query for OData to refine and run; turn its rows into users with `hydrate`. */
+  function query(): UserQuery {
+    return db.selectFrom('users').selectAll().where('deleted_at', 'is', null);
+  }
+
+  const hydrate = (rows: UsersTable[]) => withLicenses(db, rows);
+
+  return { create, get, list, update, query, hydrate };
 }
 
 export type UserDirectory = ReturnType<typeof createUserDirectory>;

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { toDirectoryGroup } from '../directory/groups/group-model.js';
+import { badRequest } from '../errors.js';
+import { actorOf, USER_ADMINS } from './access.js';
+import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
+import { GROUP_PROPERTIES } from './property-maps.js';
+import { type AnyRoute, defineRoute } from './route.js';
+import { collection, entity, idParams, noBody } from './schemas/common.js';
+import {
+  groupPatchBody,
+  groupSchema,
+  memberRefBody,
+  memberSchema,
+  newGroupBody,
+} from './schemas/directory-objects.js';
+
+const GUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+/** The object id at the end of an `@odata.id` (`https://…/v1.0/directoryObjects/{id}` or `…/users('{id}')`). */
+export function idFromODataId(ref: string): string {
+  const m = /([0-9a-fA-F-]{36})'?\)?\/?$/.exec(ref.trim());
+  if (!m?.[1] || !GUID.test(m[1])) {
+    throw badRequest(`Invalid object identifier in '@odata.id': '${ref}'.`, '@odata.id');
+  }
+  return m[1].toLowerCase();
+}
+
+/** `/v1.0/groups` and their members. */
+export function groupRoutes(deps: ApiDeps): AnyRoute[] {
+  const { directory } = deps;
+  const groups = directory.groups;
+  const memberParams = z.object({ id: z.string().min(1).max(64), memberId: z.string().min(1).max(64) });
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/groups',
+      roles: USER_ADMINS,
+      params: z.object({}),
+      body: z.undefined(),
+      response: collection(groupSchema),
+      handler: ({ request }) =>
+        listCollection(deps, request, {
+          map: GROUP_PROPERTIES,
+          query: groups.query(),
+          hydrate: (rows) => rows.map(toDirectoryGroup),
+          context: 'groups',
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1.0/groups',
+      roles: USER_ADMINS,
+      params: z.object({}),
+      body: newGroupBody,
+      response: entity(groupSchema),
+      status: 201,
+      handler: async ({ body, principal }) => ({
+        '@odata.context': contextUrl(deps, 'groups/$entity'),
+        ...(await groups.create(actorOf(principal), body)),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/groups/:id',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: z.undefined(),
+      response: entity(groupSchema),
+      handler: async ({ params }) => ({
+        '@odata.context': contextUrl(deps, 'groups/$entity'),
+        ...(await groups.get(params.id)),
+      }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/v1.0/groups/:id',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: groupPatchBody,
+      response: undefined,
+      handler: async ({ params, body, principal }) => {
+        await groups.update(actorOf(principal), params.id, body);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1.0/groups/:id',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: noBody,
+      response: undefined,
+      handler: async ({ params, principal }) => {
+        await groups.remove(actorOf(principal), params.id);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/groups/:id/members',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: z.undefined(),
+      response: collection(memberSchema),
+      handler: async ({ params }) => ({
+        '@odata.context': contextUrl(deps, 'directoryObjects'),
+        value: await groups.listMembers(params.id),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1.0/groups/:id/members/$ref',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: memberRefBody,
+      response: undefined,
+      handler: async ({ params, body, principal }) => {
+        await groups.addMember(actorOf(principal), params.id, idFromODataId(body['@odata.id']));
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1.0/groups/:id/members/:memberId/$ref',
+      roles: USER_ADMINS,
+      params: memberParams,
+      body: noBody,
+      response: undefined,
+      handler: async ({ params, principal }) => {
+        await groups.removeMember(actorOf(principal), params.id, params.memberId);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { toDirectoryAudit } from '../directory/audit-log.js';
+import { badRequest, notFound } from '../errors.js';
+import { actorOf, assertMayManageUser, EVERYONE, GLOBAL_ADMIN, USER_ADMINS } from './access.js';
+import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
+import { definePropertyMap } from './odata/index.js';
+import { USER_PROPERTIES } from './property-maps.js';
+import { type AnyRoute, defineRoute } from './route.js';
+import { collection, entity, idParams, noBody } from './schemas/common.js';
+import {
+  directoryAuditSchema,
+  organizationSchema,
+  subscribedSkuSchema,
+} from './schemas/directory-objects.js';
+import { userSchema } from './schemas/user.js';
+
+const AUDIT_PROPERTIES = definePropertyMap({
+  resource: 'directoryAudit',
+  key: 'directory_audits.id',
+  properties: {
+    id: { column: 'directory_audits.id', type: 'guid', filterable: true },
+    activityDateTime: {
+      column: 'directory_audits.activity_date_time',
+      type: 'datetime',
+      filterable: true,
+      sortable: true,
+    },
+    activityDisplayName: {
+      column: 'directory_audits.activity_display_name',
+      type: 'string',
+      filterable: true,
+    },
+    category: { column: 'directory_audits.category', type: 'string', filterable: true },
+    operationType: { column: 'directory_audits.operation_type', type: 'string', filterable: true },
+    result: { column: 'directory_audits.result', type: 'string', filterable: true },
+    loggedByService: { column: 'directory_audits.category', type: 'string' },
+  },
+});
+
+/** `/me`, `/organization`, `/subscribedSkus`, `/auditLogs/directoryAudits`, `/directory/deletedItems`. */
+export function tenantRoutes(deps: ApiDeps): AnyRoute[] {
+  const { directory } = deps;
+  const userEntity = entity(userSchema);
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/me',
+      roles: EVERYONE,
+      params: z.object({}),
+      body: z.undefined(),
+      response: userEntity,
+      handler: async ({ principal }) => {
+        if (principal.kind !== 'user')
+          throw badRequest('/me request is only valid with delegated authentication flow.');
+        return {
+          '@odata.context': contextUrl(deps, 'users/$entity'),
+          ...(await directory.users.get(principal.id)),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/organization',
+      roles: EVERYONE,
+      params: z.object({}),
+      body: z.undefined(),
+      response: collection(organizationSchema),
+      handler: async () => {
+        const org = await directory.organization();
+        return { '@odata.context': contextUrl(deps, 'organization'), value: org ? [org] : [] };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/subscribedSkus',
+      roles: USER_ADMINS,
+      params: z.object({}),
+      body: z.undefined(),
+      response: collection(subscribedSkuSchema),
+      handler: async () => ({
+        '@odata.context': contextUrl(deps, 'subscribedSkus'),
+        value: await directory.licenses.listSkus(),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/auditLogs/directoryAudits',
+      roles: GLOBAL_ADMIN,
+      params: z.object({}),
+      body: z.undefined(),
+      response: collection(directoryAuditSchema),
+      handler: ({ request }) =>
+        listCollection(deps, request, {
+          map: AUDIT_PROPERTIES,
+          query: directory.audit.query(),
+          hydrate: (rows) => rows.map(toDirectoryAudit),
+          context: 'auditLogs/directoryAudits',
+          defaultOrder: [
+            {
+              property: 'activityDateTime',
+              column: 'directory_audits.activity_date_time',
+              type: 'datetime',
+              caseInsensitive: false,
+              direction: 'desc',
+            },
+          ],
+        }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/directory/deletedItems/microsoft.graph.user',
+      roles: USER_ADMINS,
+      params: z.object({}),
+      body: z.undefined(),
+      response: collection(userSchema),
+      handler: ({ request }) =>
+        listCollection(deps, request, {
+          map: USER_PROPERTIES,
+          query: directory.deletedUsers.query(),
+          hydrate: directory.users.hydrate,
+          context: 'directory/deletedItems/microsoft.graph.user',
+        }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/directory/deletedItems/:id',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: z.undefined(),
+      response: userEntity,
+      handler: async ({ params }) => ({
+        '@odata.context': contextUrl(deps, 'directory/deletedItems/$entity'),
+        ...(await directory.deletedUsers.get(params.id)),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1.0/directory/deletedItems/:id/restore',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: noBody,
+      response: userEntity,
+      handler: async ({ params, principal }) => {
+        await assertMayManageUser(directory, principal, params.id);
+        return {
+          '@odata.context': contextUrl(deps, 'directoryObjects/$entity'),
+          ...(await directory.deletedUsers.restore(actorOf(principal), params.id)),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1.0/directory/deletedItems/:id',
+      roles: USER_ADMINS,
+      params: idParams,
+      body: noBody,
+      response: undefined,
+      handler: async ({ params, principal }) => {
+        await assertMayManageUser(directory, principal, params.id);
+        if (params.id.includes('@')) throw notFound(params.id);
+        await directory.deletedUsers.hardDelete(actorOf(principal), params.id);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,108 @@
+// The composition root of the cloud process: the one place where the parts are built and wired.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerAdminApi } from './api/index.js';
+import { createOData } from './api/odata/index.js';
+import { type Auth, createAuth } from './auth/create-auth.js';
+import type { CloudConfig } from './config.js';
+import { SYSTEM_ACTOR } from './directory/actor.js';
+import { type Clock, systemClock } from './directory/clock.js';
+import { createTxtLookup, type TxtLookup } from './directory/domains/dns-txt.js';
+import { createDirectory, type Directory } from './directory/index.js';
+import { openStore, type Store } from './store/open-store.js';
+
+/** A built (not yet listening) cloud: the Fastify app and the parts tests and commands may reach. */
+export interface CloudApp {
+  app: FastifyInstance;
+  store: Store;
+  directory: Directory;
+  auth: Auth;
+  /** Stops the HTTP server, the purge timer and the store. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config: CloudConfig;
+  /** A pino logger to use instead of one built from `config.logLevel` (tests capture logs with it). */
+  logger?: FastifyBaseLogger;
+  clock?: Clock;
+  lookupTxt?: TxtLookup;
+}
+
+const PURGE_EVERY_MS = 6 * 60 * 60 * 1000;
+
+/** Opens the store (migrating it) and the directory, for commands that do not serve HTTP. */
+export async function openDirectory(config: CloudConfig, clock: Clock = systemClock) {
+  const store = await openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqliteFile: config.sqliteFile },
+  );
+  const directory = createDirectory({ db: store.db, clock, lookupTxt: createTxtLookup(config.dnsServers) });
+  return { store, directory };
+}
+
+/**
+ * Builds the cloud service from its configuration: store, directory, sign-in, admin API.
+ * @example
+ *   const cloud = await buildCloudApp({ config: loadConfig() });
+ *   await cloud.app.listen({ host: config.host, port: config.port });
+ */
+export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqliteFile: config.sqliteFile },
+  );
+  try {
+    const directory = createDirectory({
+      db: store.db,
+      clock,
+      lookupTxt: options.lookupTxt ?? createTxtLookup(config.dnsServers),
+    });
+    const app = Fastify({
+      ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+      ...(config.tlsCert && config.tlsKey
+        ? {
+            https: {
+              cert: readFileSync(config.tlsCert),
+              key: readFileSync(config.tlsKey),
+              minVersion: 'TLSv1.2' as const,
+            },
+          }
+        : {}),
+      bodyLimit: 1024 * 1024,
+    });
+    for (const warning of config.warnings) app.log.warn(warning);
+    const auth = await createAuth({ db: store.db, config, log: app.log });
+    await auth.register(app);
+    // Skip tokens are signed with a per-process secret: a restart invalidates open nextLinks, nothing else.
+    const odata = createOData({ skipTokenSecret: randomBytes(32) });
+    registerAdminApi(app, { directory, odata, access: auth, publicUrl: config.publicUrl });
+
+    const purge = setInterval(() => {
+      directory.deletedUsers
+        .purgeExpired(SYSTEM_ACTOR)
+        .then((n) => n > 0 && app.log.info({ purged: n }, 'purged users deleted more than 30 days ago'))
+        .catch((err: unknown) => app.log.error({ err }, 'purge of deleted users failed'));
+    }, PURGE_EVERY_MS);
+    purge.unref();
+
+    let closed = false;
+    return {
+      app,
+      store,
+      directory,
+      auth,
+      async close() {
+        if (closed) return;
+        closed = true;
+        clearInterval(purge);
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
