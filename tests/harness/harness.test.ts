@@ -1,7 +1,11 @@
 // Proves the real parts that `npm test` starts: Samba AD over LDAPS, PostgreSQL, Chromium.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { InvalidCredentialsError } from 'ldapts';
 import pg from 'pg';
@@ -67,6 +71,28 @@ describe('Samba AD DC', () => {
     });
     assert.deepEqual(([] as unknown[]).concat(members), [user.dn]);
     assert.match(await readSid(user.dn), /^S-1-5-21-\d+-\d+-\d+-\d+$/);
+  });
+
+  test('the KDC issues a ticket to Administrator (kinit with the krb5.conf of the DC)', async () => {
+    const cache = join(await mkdtemp(join(tmpdir(), 'cloudsync-krb5-')), 'ccache');
+    const env = { ...process.env, KRB5_CONFIG: ad.krb5Conf, KRB5CCNAME: `FILE:${cache}` };
+    await new Promise<void>((resolve, reject) => {
+      const kinit = spawn('kinit', [ad.adminUpn.replace(/@.*/, `@${ad.realm}`)], {
+        env,
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+      let err = '';
+      kinit.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      kinit.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`kinit exited ${code}: ${err}`)),
+      );
+      kinit.stdin.end(`${ad.adminPassword}\n`);
+    });
+    const { stdout } = await runCommand('klist', [], { env });
+    assert.ok(stdout.includes(`krbtgt/${ad.realm}@${ad.realm}`), stdout);
+    await rm(dirname(cache), { recursive: true, force: true });
   });
 
   test('AD refuses a too-short password (default policy kept)', async () => {

@@ -44,6 +44,8 @@ export interface AdTestInfo {
   caFile: string;
   /** The DC's folder; its smb.conf is `<dir>/etc/cloudsync-smb.conf`. */
   dir: string;
+  /** A krb5.conf whose KDC is this DC (no DNS needed): `KRB5_CONFIG=<krb5Conf> kinit ...`. */
+  krb5Conf: string;
 }
 
 /** Facts fixed at provisioning time, kept in `<dir>/cloudsync-dc.json` (no password in it). */
@@ -180,6 +182,29 @@ function smbConf(dir: string, meta: DcProvision, ip: string): string {
 `;
 }
 
+function krb5Conf(meta: DcProvision, ip: string): string {
+  const realm = meta.realm;
+  const domain = realm.toLowerCase();
+  return `# Written by tests/harness/samba.ts at every start.
+[libdefaults]
+	default_realm = ${realm}
+	dns_lookup_realm = false
+	dns_lookup_kdc = false
+	rdns = false
+
+[realms]
+	${realm} = {
+		kdc = ${ip}
+		admin_server = ${ip}
+		kpasswd_server = ${ip}
+	}
+
+[domain_realm]
+	${domain} = ${realm}
+	.${domain} = ${realm}
+`;
+}
+
 /** A CA per DC folder, made once, so that LDAPS clients can verify the DC fully. */
 async function ensureCa(dir: string, meta: DcProvision): Promise<void> {
   const tls = join(dir, 'tls');
@@ -253,6 +278,7 @@ export function dcInfo(dir: string, ip: string, adminPassword = TEST_ADMIN_PASSW
     adminPassword,
     caFile: join(abs, 'tls', 'ca.pem'),
     dir: abs,
+    krb5Conf: join(abs, 'etc', 'krb5.conf'),
   };
 }
 
@@ -312,6 +338,7 @@ export async function startDc(opts: {
   await ensureServerCert(dir, meta, opts.ip);
   const conf = smbConfPath(dir);
   await writeFile(conf, smbConf(dir, meta, opts.ip));
+  await writeFile(join(dir, 'etc', 'krb5.conf'), krb5Conf(meta, opts.ip));
 
   const logPath = join(dir, 'log', 'samba.out');
   const out = openSync(logPath, 'a');
