@@ -5,7 +5,8 @@ export type AdValueErrorCode =
   | 'MALFORMED_UAC'
   | 'MALFORMED_FILETIME'
   | 'MALFORMED_GENERALIZED_TIME'
-  | 'MALFORMED_INTEGER';
+  | 'MALFORMED_INTEGER'
+  | 'MALFORMED_DN';
 
 /**
  * A value read from AD that cannot be decoded. Carries a stable code and a short, safe description of
