@@ -8,6 +8,7 @@ import {
   adFromEnv,
   createOu,
   createUser,
+  deleteEntry,
   grantReplicationRights,
   readSid,
   setPassword,
@@ -98,6 +99,22 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     assert.ok(!changed.some((a) => a.sAMAccountName === 'krbtgt'), 'unchanged accounts stay out');
     assert.ok(next.watermark);
     assert.ok(BigInt(next.watermark.highWatermark.highObjUpdate) > BigInt(wm.highWatermark.highObjUpdate));
+  });
+
+  it('returns a deleted account as deleted in the next incremental run', async () => {
+    const credentials = creds(syncer, syncerPassword);
+    const leaver = await createUser({ ou, sam: 'leaver', password: password() });
+    const first = replicateSecrets({ host: ad.ip, credentials });
+    const before = (await collect(first)).find((a) => a.sAMAccountName === leaver.sam);
+    assert.ok(before && first.watermark);
+    before.ntHash?.fill(0);
+    await deleteEntry(leaver.dn);
+    const next = replicateSecrets({ host: ad.ip, credentials, since: first.watermark });
+    const gone = (await collect(next)).find((a) => a.objectGuid === before.objectGuid);
+    assert.ok(gone, 'the deletion replicates');
+    assert.equal(gone.isDeleted, true);
+    assert.match(gone.distinguishedName, /Deleted Objects/);
+    assert.equal(gone.ntHash, undefined, 'a tombstone keeps no password');
   });
 
   it('replicates one account with EXOP_REPL_OBJ', async () => {

@@ -4,7 +4,7 @@ import { NtlmClient, type NtlmCredentials } from '../ntlm/client.js';
 import { RpcConnection, type RpcOptions } from '../rpc/connection.js';
 import { resolvePort } from '../rpc/epm.js';
 import { decodeBindResponse, encodeBindRequest, encodeUnbindRequest } from './bind.js';
-import { DRS_EXT, DRSUAPI_SYNTAX, OP } from './constants.js';
+import { DRS_EXT, DRSUAPI_SYNTAX, NAME_FORMAT, OP } from './constants.js';
 import { type CrackedName, decodeCrackNamesResponse, encodeCrackNamesRequest } from './crack-names.js';
 import { type DcInfo, decodeDcInfoResponse, encodeDcInfoRequest } from './dc-info.js';
 import { decodeGetNcChangesResponse, type GetNcChangesReply } from './get-nc-changes-reply.js';
@@ -54,8 +54,7 @@ export class DrsuapiSession {
 
   /** IDL_DRSCrackNames for one name. */
   async crackName(name: string, formatOffered: number, formatDesired: number): Promise<CrackedName> {
-    const stub = encodeCrackNamesRequest(this.handle, { formatOffered, formatDesired, names: [name] });
-    const reply = decodeCrackNamesResponse(await this.conn.call(OP.crackNames, stub));
+    const reply = await this.crackNames([name], formatOffered, formatDesired);
     const item = reply.items[0];
     if (reply.status !== 0 || !item) {
       throw new DrsrError('drsr.rpc_fault', `IDL_DRSCrackNames failed with error ${reply.status}`, {
@@ -63,6 +62,16 @@ export class DrsuapiSession {
       });
     }
     return item;
+  }
+
+  /** IDL_DRSCrackNames for many names at once (each item carries its own status). */
+  async crackNames(
+    names: string[],
+    formatOffered: number = NAME_FORMAT.NT4_ACCOUNT,
+    formatDesired: number = NAME_FORMAT.FQDN_1779,
+  ): Promise<{ items: CrackedName[]; status: number }> {
+    const stub = encodeCrackNamesRequest(this.handle, { formatOffered, formatDesired, names });
+    return decodeCrackNamesResponse(await this.conn.call(OP.crackNames, stub));
   }
 
   /** IDL_DRSDomainControllerInfo level 2 for a DNS domain name. */

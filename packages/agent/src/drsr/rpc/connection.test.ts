@@ -1,0 +1,146 @@
+// RpcConnection against small local TCP peers that misbehave in one way each.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { DrsrError } from '../errors.js';
+import { capturedPdus } from '../fixtures/capture.js';
+import { RpcConnection } from './connection.js';
+import { EPM_SYNTAX } from './epm.js';
+
+const servers: Server[] = [];
+after(() => {
+  for (const s of servers) s.close();
+});
+
+async function peer(onConnection: (socket: Socket) => void): Promise<number> {
+  const server = createServer(onConnection);
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+const isCode = (code: string) => (e: unknown) => e instanceof DrsrError && e.code === code;
+const epmBindAck = capturedPdus().find((p) => p.srcPort === 135 && p.bytes[2] === 12)?.bytes;
+
+describe('RpcConnection', () => {
+  it('times out when the peer never answers', async () => {
+    const port = await peer(() => undefined);
+    const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 150 });
+    await assert.rejects(conn.bind(EPM_SYNTAX), isCode('drsr.timeout'));
+    conn.close();
+  });
+
+  it('reports a peer that is not DCE/RPC as a protocol error', async () => {
+    const port = await peer((s) => s.on('data', () => s.write('HTTP/1.1 400 Bad Request\r\n\r\n')));
+    const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 2000 });
+    await assert.rejects(conn.bind(EPM_SYNTAX), isCode('drsr.protocol'));
+    conn.close();
+  });
+
+  it('reports a peer that hangs up as unreachable', async () => {
+    const port = await peer((s) => s.on('data', () => s.destroy()));
+    const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 2000 });
+    await assert.rejects(conn.bind(EPM_SYNTAX), isCode('drsr.unreachable'));
+    conn.close();
+  });
+
+  it('reports a refused connection as unreachable', async () => {
+    const port = await peer(() => undefined);
+    const server = servers.pop();
+    server?.close();
+    if (server) await once(server, 'close');
+    await assert.rejects(RpcConnection.connect('127.0.0.1', port), isCode('drsr.unreachable'));
+  });
+
+  it('answers an abort with drsr.aborted while waiting', async () => {
+    const port = await peer(() => undefined);
+    const controller = new AbortController();
+    const conn = await RpcConnection.connect('127.0.0.1', port, {
+      signal: controller.signal,
+      timeoutMs: 5000,
+    });
+    const pending = conn.bind(EPM_SYNTAX);
+    controller.abort();
+    await assert.rejects(pending, isCode('drsr.aborted'));
+    conn.close();
+  });
+
+  it('maps a fault PDU to a named RPC fault', async () => {
+    assert.ok(epmBindAck);
+    const port = await peer((s) => {
+      let n = 0;
+      s.on('data', (d: Buffer) => {
+        const callId = d.readUInt32LE(12);
+        if (n++ === 0) {
+          const ack = Buffer.from(epmBindAck);
+          ack.writeUInt32LE(callId, 12);
+          s.write(ack);
+          return;
+        }
+        const fault = Buffer.alloc(32);
+        fault.set([5, 0, 3, 3, 0x10, 0, 0, 0]);
+        fault.writeUInt16LE(32, 8);
+        fault.writeUInt32LE(callId, 12);
+        fault.writeUInt32LE(0x1c010002, 24); // nca_s_op_rng_error
+        s.write(fault);
+      });
+    });
+    const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 2000 });
+    await conn.bind(EPM_SYNTAX);
+    await assert.rejects(
+      conn.call(99, Buffer.alloc(8)),
+      (e) => isCode('drsr.rpc_fault')(e) && e instanceof Error && e.message.includes('nca_s_op_rng_error'),
+    );
+    conn.close();
+  });
+
+  it('splits a large request into fragments that reassemble to the stub', async () => {
+    assert.ok(epmBindAck);
+    const stub = Buffer.alloc(20_000);
+    for (let n = 0; n < stub.length; n++) stub[n] = n % 251;
+    const received: Buffer[] = [];
+    const port = await peer((s) => {
+      let pending = Buffer.alloc(0);
+      s.on('data', (d: Buffer) => {
+        pending = Buffer.concat([pending, d]);
+        while (pending.length >= 16 && pending.length >= pending.readUInt16LE(8)) {
+          const pdu = pending.subarray(0, pending.readUInt16LE(8));
+          pending = pending.subarray(pdu.length);
+          if (pdu[2] === 11) {
+            const ack = Buffer.from(epmBindAck);
+            ack.writeUInt32LE(pdu.readUInt32LE(12), 12);
+            s.write(ack);
+          } else {
+            received.push(Buffer.from(pdu));
+            if ((pdu[3] ?? 0) & 2) {
+              // Echo the stub back as a response in two fragments.
+              const whole = Buffer.concat(received.map((p) => p.subarray(24)));
+              const halves = [whole.subarray(0, 7000), whole.subarray(7000)];
+              halves.forEach((h, i) => {
+                const r = Buffer.alloc(24);
+                r.set([5, 0, 2, i === 0 ? 1 : 2, 0x10, 0, 0, 0]);
+                r.writeUInt16LE(24 + h.length, 8);
+                r.writeUInt32LE(pdu.readUInt32LE(12), 12);
+                s.write(Buffer.concat([r, h]));
+              });
+            }
+          }
+        }
+      });
+    });
+    const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 2000 });
+    await conn.bind(EPM_SYNTAX);
+    const echoed = await conn.call(1, stub);
+    assert.ok(received.length >= 4, `sent ${received.length} fragments`);
+    assert.ok(received.every((p) => p.length <= 5840));
+    assert.equal(received[0]?.[3], 1, 'first fragment flag');
+    assert.equal(received.at(-1)?.[3], 2, 'last fragment flag');
+    assert.equal(received[0]?.readUInt32LE(16), stub.length, 'alloc_hint of the first fragment');
+    assert.deepEqual(echoed, stub);
+    conn.close();
+  });
+});
