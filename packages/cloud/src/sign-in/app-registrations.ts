@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import { isSet } from '../store/schema.js';
 import { generateClientSecret, hashClientSecret } from './client-secret.js';
-import { builtInClients, FIRST_PARTY } from './clients.js';
+import { builtInClients, DEVICE_CODE_GRANT_TYPE, FIRST_PARTY } from './clients.js';
 import type { AppRegistrationsTable, SignInDatabase } from './schema.js';
 
 /** How an app proves who it is at the token endpoint. */
@@ -54,6 +54,14 @@ const json = (text: string): string[] => {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 };
 
+/** Grants an app registration may hold; the password grant stays with `cloudsync-cli` alone. */
+export const APP_GRANT_TYPES: readonly string[] = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  DEVICE_CODE_GRANT_TYPE,
+];
+
 const authMethod = (c: AppCredential): AppRegistrationsTable['token_endpoint_auth_method'] =>
   c.type === 'public' ? 'none' : c.type === 'secret' ? 'client_secret_basic' : 'private_key_jwt';
 
@@ -72,6 +80,12 @@ export function createAppRegistrations(db: Kysely<SignInDatabase>): AppRegistrat
 
   return {
     async create(input) {
+      const unknown = input.grantTypes.filter((g) => !APP_GRANT_TYPES.includes(g));
+      if (unknown.length > 0)
+        throw new Error(`an app registration cannot use the grant ${unknown.join(', ')}`);
+      if (input.credential.type === 'public' && input.grantTypes.includes('client_credentials')) {
+        throw new Error('client credentials need a secret or a key: a public app cannot keep one');
+      }
       const clientId = input.clientId ?? randomUUID();
       const clientSecret = input.credential.type === 'secret' ? generateClientSecret() : undefined;
       await db

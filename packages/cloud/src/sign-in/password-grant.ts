@@ -22,7 +22,10 @@ export function registerPasswordGrant(provider: Provider, accounts: AccountQueri
       const { client, params } = ctx.oidc;
       // grant_types already keeps other clients out; this check keeps it so if one is misregistered.
       if (client.clientId !== CLI_CLIENT_ID) {
-        throw new errors.UnauthorizedClient('the password grant is reserved for cloudsync-cli');
+        throw new errors.CustomOIDCProviderError(
+          'unauthorized_client',
+          'the password grant is reserved for cloudsync-cli',
+        );
       }
       const resource = params.resource ?? GRAPH_RESOURCE;
       if (resource !== GRAPH_RESOURCE) throw new errors.InvalidTarget();
@@ -30,7 +33,8 @@ export function registerPasswordGrant(provider: Provider, accounts: AccountQueri
         throw new errors.InvalidRequest('username and password are required');
       }
       const check = await checkCredentials(accounts, params.username, params.password);
-      if (!check.ok) throw new errors.InvalidGrant(REFUSAL_MESSAGES[check.refusal]);
+      if (!check.ok)
+        throw new errors.CustomOIDCProviderError('invalid_grant', REFUSAL_MESSAGES[check.refusal]);
 
       const grant = new provider.Grant({ accountId: check.user.id, clientId: client.clientId });
       grant.addResourceScope(GRAPH_RESOURCE, GRAPH_SCOPE);
