@@ -151,3 +151,38 @@ describe('NTLM sealing of the captured PDUs', () => {
     );
   });
 });
+
+describe('NTLM decoders on hostile input', () => {
+  const ok = (e: unknown): boolean =>
+    e instanceof DrsrError && (e.code === 'drsr.protocol' || e.code === 'drsr.sealing_refused');
+
+  it('throw only typed errors on truncated or corrupted CHALLENGE messages', () => {
+    let seed = 5;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const inputs: Buffer[] = [];
+    for (let cut = 0; cut <= challengeToken.length; cut++) inputs.push(challengeToken.subarray(0, cut));
+    for (let n = 0; n < 3000; n++) {
+      const b = Buffer.from(challengeToken);
+      for (let k = 0; k < 1 + (rand() % 4); k++) b[rand() % b.length] = rand() & 0xff;
+      inputs.push(b);
+    }
+    for (const input of inputs) {
+      const client = new NtlmClient({ domain: 'CORP', user: 'x', ntHash: Buffer.alloc(16) });
+      client.negotiate();
+      try {
+        client.authenticate(input);
+      } catch (e) {
+        assert.ok(ok(e), String(e));
+      }
+    }
+  });
+
+  it('reject AV pair lists without an end or running past their buffer', () => {
+    assert.throws(() => parseAvPairs(Buffer.from([2, 0, 8, 0, 1, 2])), ok);
+    assert.throws(() => parseAvPairs(Buffer.from([2, 0, 0, 0])), ok);
+    assert.deepEqual(parseAvPairs(Buffer.from([0, 0, 0, 0])), []);
+  });
+});
