@@ -56,8 +56,10 @@ function compileCompare(node: Extract<BoundFilter, { kind: 'compare' }>, negate:
   const ref = sql.ref(node.target.column);
   if (node.value === null) return op === 'eq' ? sql`${ref} is null` : sql`${ref} is not null`;
   const condition = sql`${columnSql(node.target)} ${sql.raw(SQL_OPERATORS[op])} ${operandSql(node.target, node.value)}`;
-  // A null column fails `=`/`<`/… as OData wants; it must pass `ne` and every negated comparison.
-  return op === 'ne' || negate ? orNull(node.target, condition) : condition;
+  // A null column fails `eq` and the orderings, as SQL's null does, but passes `ne` and a negated ordering
+  // (`not (p gt 3)`); a negated `ne` is `eq`, which it fails again.
+  const nullPasses = node.op === 'eq' || node.op === 'ne' ? op === 'ne' : negate;
+  return nullPasses ? orNull(node.target, condition) : condition;
 }
 
 function compileIn(node: Extract<BoundFilter, { kind: 'in' }>, negate: boolean): Sql {

@@ -20,7 +20,12 @@ export interface ScalarProperty {
   filterable?: boolean;
   /** May appear in `$orderby` (default false). */
   sortable?: boolean;
-  /** String comparisons ignore case, as Graph does for userPrincipalName, mail and displayName. */
+  /**
+   * String comparisons ignore case, as Graph does for userPrincipalName, mail and displayName. They use
+   * SQL `lower()` on both sides, which folds all of Unicode in PostgreSQL but only ASCII letters in SQLite.
+   * In PostgreSQL, give such columns the database's default collation: `lower()` folds by the collation of
+   * its argument, and the bound value has the default one.
+   */
   caseInsensitive?: boolean;
 }
 

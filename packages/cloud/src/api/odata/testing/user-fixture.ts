@@ -151,8 +151,9 @@ export interface FixtureDatabase {
 /** Tables as a store would create them: PostgreSQL `uuid`, `boolean`, `timestamptz(3)`; SQLite text/integer. */
 export async function createFixtureTables(db: Kysely<FixtureDatabase>, dialect: Dialect, data: FixtureData) {
   const pg = dialect === 'postgres';
-  // Binary collation in PostgreSQL too, so both databases sort text the same way as the in-memory reference.
-  const text = sql.raw(pg ? 'text collate "C"' : 'text');
+  // The database's default collation: lower(column) and lower(value) must fold case under the same one.
+  // The test server is initialised without a locale, so PostgreSQL sorts by code point, like SQLite.
+  const text = sql.raw('text');
   const guid = sql.raw(pg ? 'uuid' : 'text');
   await sql`create table users (
     id ${guid} primary key, display_name ${text}, upn ${text} not null, mail ${text}, department ${text},
