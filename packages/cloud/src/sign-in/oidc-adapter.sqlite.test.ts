@@ -1,0 +1,3 @@
+import { runOidcAdapterContract } from './oidc-adapter-contract.js';
+
+runOidcAdapterContract('sqlite', async () => ({ sqliteFile: ':memory:' }));

@@ -1,0 +1,3 @@
+import { runSignInFlowsContract } from './sign-in-flows-contract.js';
+
+runSignInFlowsContract('sqlite', async () => undefined);
