@@ -1,7 +1,7 @@
 // Connections to a DC: LDAPS (or LDAP + StartTLS), simple bind as the service account, operation
 // timeouts, typed errors, and one transparent reconnect for reads when the DC dropped the line.
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
-import { type Change, Client, type Control, type Entry, type SearchOptions } from 'ldapts';
+import { type Attribute, type Change, Client, type Control, type Entry, type SearchOptions } from 'ldapts';
 import { z } from 'zod';
 import { AdError, type AdTarget, toAdError } from './errors.js';
 import { type AdTlsOptions, checkPin, tlsConnectionOptions } from './tls.js';
@@ -61,7 +61,7 @@ export interface AdConnection {
   search(base: string, options: SearchOptions, controls?: Control[]): Promise<Entry[]>;
   /** Paged search: one array per page, so memory stays bounded by the page size. */
   searchPages(base: string, options: SearchOptions, controls?: Control[]): AsyncGenerator<Entry[]>;
-  add(dn: string, attributes: Record<string, string | string[]>): Promise<void>;
+  add(dn: string, attributes: Attribute[] | Record<string, string | string[]>): Promise<void>;
   modify(dn: string, changes: Change[], controls?: Control[]): Promise<void>;
   modifyDn(dn: string, newDn: string): Promise<void>;
   del(dn: string): Promise<void>;
@@ -194,7 +194,7 @@ class BoundConnection implements AdConnection {
     }
   }
 
-  add(dn: string, attributes: Record<string, string | string[]>): Promise<void> {
+  add(dn: string, attributes: Attribute[] | Record<string, string | string[]>): Promise<void> {
     return this.write(`add ${dn}`, (c) => c.add(dn, attributes));
   }
 
