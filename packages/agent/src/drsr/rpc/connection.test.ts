@@ -5,6 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { DrsrError } from '../errors.js';
 import { capturedPdus } from '../fixtures/capture.js';
+import { NtlmClient } from '../ntlm/client.js';
 import { RpcConnection } from './connection.js';
 import { EPM_SYNTAX } from './epm.js';
 
@@ -66,6 +67,26 @@ describe('RpcConnection', () => {
     const pending = conn.bind(EPM_SYNTAX);
     controller.abort();
     await assert.rejects(pending, isCode('drsr.aborted'));
+    conn.close();
+  });
+
+  it('reports a bind_nak to an NTLM bind as sealing refused', async () => {
+    const port = await peer((s) =>
+      s.on('data', (d: Buffer) => {
+        const nak = Buffer.alloc(20);
+        nak.set([5, 0, 13, 3, 0x10, 0, 0, 0]);
+        nak.writeUInt16LE(20, 8);
+        nak.writeUInt32LE(d.readUInt32LE(12), 12);
+        nak.writeUInt16LE(8, 16); // authentication type not recognized
+        s.write(nak);
+      }),
+    );
+    const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 2000 });
+    const ntlm = new NtlmClient({ domain: 'CORP', user: 'u', ntHash: Buffer.alloc(16) });
+    await assert.rejects(
+      conn.bind(EPM_SYNTAX, ntlm),
+      (e) => isCode('drsr.sealing_refused')(e) && e instanceof Error && e.message.includes('not recognized'),
+    );
     conn.close();
   });
 
