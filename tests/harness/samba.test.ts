@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Client } from 'ldapts';
-import { copyDc, provisionDc, startDc } from './samba.js';
+import { AddressInUseError, copyDc, provisionDc, startDc, startDcOnFreeAddress } from './samba.js';
 
 /** Reserved for this test (see README: the test DC is .21, the lab .11, developers .31–39). */
-const COPY_IP = '127.0.0.22';
+const COPY_IPS = ['127.0.0.22', '127.0.0.41', '127.0.0.42', '127.0.0.43', '127.0.0.44', '127.0.0.45'];
 const PASSWORD = 'Copy-Test-Adm1n!';
 
 test('a DC started from a copy of a provisioned folder answers LDAPS on its own IP', async () => {
@@ -23,7 +23,8 @@ test('a DC started from a copy of a provisioned folder answers LDAPS on its own 
     adminPassword: PASSWORD,
   });
   copyDc(join(base, 'template'), join(base, 'copy'));
-  const dc = await startDc({ dir: join(base, 'copy'), ip: COPY_IP, adminPassword: PASSWORD });
+  const dc = await startDcOnFreeAddress({ dir: join(base, 'copy'), ips: COPY_IPS, adminPassword: PASSWORD });
+  const ip = dc.info.ip;
   try {
     assert.equal(dc.info.baseDn, 'DC=copy,DC=example,DC=test');
     assert.equal(dc.info.caFile, join(base, 'copy', 'tls', 'ca.pem'));
@@ -40,13 +41,13 @@ test('a DC started from a copy of a provisioned folder answers LDAPS on its own 
       /running already/,
     );
     await assert.rejects(
-      startDc({ dir: join(base, 'template'), ip: COPY_IP, adminPassword: PASSWORD }),
-      /in use/,
+      startDc({ dir: join(base, 'template'), ip, adminPassword: PASSWORD }),
+      AddressInUseError,
     );
   } finally {
     await dc.stop();
   }
   // Stopped means gone: the address is free again.
-  const again = await startDc({ dir: join(base, 'copy'), ip: COPY_IP, adminPassword: PASSWORD });
+  const again = await startDc({ dir: join(base, 'copy'), ip, adminPassword: PASSWORD });
   await again.stop();
 });

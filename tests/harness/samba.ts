@@ -13,21 +13,16 @@
 // anew at every start, carries absolute paths.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Client } from 'ldapts';
+import { AddressInUseError, claimAddress } from './address-lock.js';
+
+export { AddressInUseError } from './address-lock.js';
+
 import { commandLine, exited, isAlive, portInUse, runCommand, stopPid, tail, waitUntil } from './process.js';
+import { ensureCa, ensureServerCert, krb5Conf, smbConf } from './samba-files.js';
 
 /** What tests receive (as JSON in CLOUDSYNC_TEST_AD) to reach a running DC. */
 export interface AdTestInfo {
@@ -143,125 +138,6 @@ export function copyDc(from: string, to: string): void {
   });
 }
 
-function smbConf(dir: string, meta: DcProvision, ip: string): string {
-  const tls = join(dir, 'tls');
-  return `# Written by tests/harness/samba.ts at every start; edits are lost.
-[global]
-	netbios name = ${meta.hostName}
-	workgroup = ${meta.netbiosDomain}
-	realm = ${meta.realm}
-	server role = active directory domain controller
-	# LDAP(S), Kerberos, and the RPC server (endpoint mapper on 135, drsuapi, netlogon, samr, lsarpc).
-	server services = rpc, ldap, cldap, kdc
-	interfaces = ${ip}/8
-	bind interfaces only = yes
-	pid directory = ${dir}/run
-	lock directory = ${dir}
-	state directory = ${dir}/state
-	cache directory = ${dir}/cache
-	private dir = ${dir}/private
-	binddns dir = ${dir}/bind-dns
-	ncalrpc dir = ${dir}/run/ncalrpc
-	winbindd socket directory = ${dir}/run/winbindd
-	ntp signd socket directory = ${dir}/run/ntp_signd
-	log file = ${dir}/log/samba.log
-	max log size = 10000
-	tls enabled = yes
-	tls keyfile = ${tls}/server-${ip}.key
-	tls certfile = ${tls}/server-${ip}.pem
-	tls cafile = ${tls}/ca.pem
-	idmap_ldb:use rfc2307 = yes
-
-[sysvol]
-	path = ${dir}/state/sysvol
-	read only = no
-
-[netlogon]
-	path = ${dir}/state/sysvol/${meta.realm.toLowerCase()}/scripts
-	read only = no
-`;
-}
-
-function krb5Conf(meta: DcProvision, ip: string): string {
-  const realm = meta.realm;
-  const domain = realm.toLowerCase();
-  return `# Written by tests/harness/samba.ts at every start.
-[libdefaults]
-	default_realm = ${realm}
-	dns_lookup_realm = false
-	dns_lookup_kdc = false
-	rdns = false
-
-[realms]
-	${realm} = {
-		kdc = ${ip}
-		admin_server = ${ip}
-		kpasswd_server = ${ip}
-	}
-
-[domain_realm]
-	${domain} = ${realm}
-	.${domain} = ${realm}
-`;
-}
-
-/** A CA per DC folder, made once, so that LDAPS clients can verify the DC fully. */
-async function ensureCa(dir: string, meta: DcProvision): Promise<void> {
-  const tls = join(dir, 'tls');
-  if (existsSync(join(tls, 'ca.pem'))) return;
-  mkdirSync(tls, { recursive: true, mode: 0o700 });
-  await runCommand('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '3650',
-    '-subj',
-    `/O=cloudsync test/CN=Test CA ${meta.realm}`,
-    '-keyout',
-    join(tls, 'ca.key'),
-    '-out',
-    join(tls, 'ca.pem'),
-  ]);
-  chmodSync(join(tls, 'ca.key'), 0o600);
-}
-
-/** The DC's LDAPS certificate for one address (made on first start at that address). */
-async function ensureServerCert(dir: string, meta: DcProvision, ip: string): Promise<void> {
-  await ensureCa(dir, meta);
-  const tls = join(dir, 'tls');
-  const key = join(tls, `server-${ip}.key`);
-  if (existsSync(key)) return;
-  const fqdn = `${meta.hostName}.${meta.realm}`.toLowerCase();
-  await runCommand('openssl', [
-    'req',
-    '-x509',
-    '-CA',
-    join(tls, 'ca.pem'),
-    '-CAkey',
-    join(tls, 'ca.key'),
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '3650',
-    '-subj',
-    `/O=cloudsync test/CN=${fqdn}`,
-    '-addext',
-    `subjectAltName=IP:${ip},DNS:${fqdn},DNS:${meta.realm.toLowerCase()}`,
-    '-addext',
-    'extendedKeyUsage=serverAuth',
-    '-keyout',
-    key,
-    '-out',
-    join(tls, `server-${ip}.pem`),
-  ]);
-  // Samba refuses a key file that others can read.
-  chmodSync(key, 0o600);
-}
-
 /** The connection facts of a DC folder served at `ip`. */
 export function dcInfo(dir: string, ip: string, adminPassword = TEST_ADMIN_PASSWORD): AdTestInfo {
   const abs = resolve(dir);
@@ -312,10 +188,46 @@ function refuseIfRunning(dir: string): void {
   rmSync(pidFile, { force: true });
 }
 
+async function assertPortsFree(ip: string): Promise<void> {
+  for (const port of [636, 389, 88, 135]) {
+    if (await portInUse(ip, port)) {
+      throw new AddressInUseError(
+        `${ip}:${port} is in use: another DC runs on this address (see \`ss -ltnp\`)`,
+      );
+    }
+  }
+}
+
+async function writeConfig(dir: string, ip: string): Promise<string> {
+  const meta = readDcProvision(dir);
+  for (const sub of ['run', 'log', 'cache']) mkdirSync(join(dir, sub), { recursive: true });
+  await ensureServerCert(dir, meta, ip);
+  const conf = smbConfPath(dir);
+  await writeFile(conf, smbConf(dir, meta, ip));
+  await writeFile(join(dir, 'etc', 'krb5.conf'), krb5Conf(meta, ip));
+  return conf;
+}
+
+function spawnSamba(conf: string, logPath: string): ChildProcess {
+  const out = openSync(logPath, 'a');
+  try {
+    // detached: Samba leads its own process group, so stop() can reach its worker processes and a
+    // Ctrl-C meant for the test runner does not kill it half-way. stdin stays a pipe: Samba in
+    // interactive mode exits when it closes, i.e. when this process dies.
+    return spawn(SAMBA, ['-i', '--debuglevel=1', `--configfile=${conf}`], {
+      detached: true,
+      stdio: ['pipe', out, out],
+    });
+  } finally {
+    closeSync(out);
+  }
+}
+
 /**
  * Starts the DC of a provisioned folder on its own loopback address and resolves once LDAPS
  * answers an Administrator bind. Stop it with `stop()`; it also exits by itself when this
  * process dies (Samba ends when its stdin closes).
+ * @throws AddressInUseError when another DC holds `ip`.
  * @example const dc = await startDc({ dir: '/tmp/dc31', ip: '127.0.0.31' });
  */
 export async function startDc(opts: {
@@ -327,54 +239,58 @@ export async function startDc(opts: {
   const dir = resolve(opts.dir);
   if (!isProvisioned(dir)) throw new Error(`${dir} holds no provisioned DC (run provisionDc first)`);
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(opts.ip)) throw new Error(`not a loopback IPv4: ${opts.ip}`);
-  const meta = readDcProvision(dir);
   refuseIfRunning(dir);
-  for (const port of [636, 389, 88, 135]) {
-    if (await portInUse(opts.ip, port)) {
-      throw new Error(`${opts.ip}:${port} is in use: another DC runs on this address (see \`ss -ltnp\`)`);
-    }
-  }
-  for (const sub of ['run', 'log', 'cache']) mkdirSync(join(dir, sub), { recursive: true });
-  await ensureServerCert(dir, meta, opts.ip);
-  const conf = smbConfPath(dir);
-  await writeFile(conf, smbConf(dir, meta, opts.ip));
-  await writeFile(join(dir, 'etc', 'krb5.conf'), krb5Conf(meta, opts.ip));
-
-  const logPath = join(dir, 'log', 'samba.out');
-  const out = openSync(logPath, 'a');
-  let child: ChildProcess;
-  try {
-    // detached: Samba leads its own process group, so stop() can reach its worker processes and a
-    // Ctrl-C meant for the test runner does not kill it half-way. stdin stays a pipe: Samba in
-    // interactive mode exits when it closes, i.e. when this process dies.
-    child = spawn(SAMBA, ['-i', '--debuglevel=1', `--configfile=${conf}`], {
-      detached: true,
-      stdio: ['pipe', out, out],
-    });
-  } finally {
-    closeSync(out);
-  }
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${SAMBA}`);
-  let exitNote: string | undefined;
-  child.once('exit', (code, signal) => {
-    exitNote = `samba exited (${code ?? signal}); log: ${logPath}\n${tail(readFileSync(logPath, 'utf8'), 30)}`;
-  });
-  const info = dcInfo(dir, opts.ip, opts.adminPassword);
+  const release = claimAddress(opts.ip);
+  let child: ChildProcess | undefined;
   const stop = async () => {
-    child.stdin?.destroy();
-    await stopPid(pid, { group: true, graceMs: 10_000 });
-    await exited(child);
+    if (child) {
+      child.stdin?.destroy();
+      if (child.pid !== undefined) await stopPid(child.pid, { group: true, graceMs: 10_000 });
+      await exited(child);
+    }
+    release();
   };
   try {
+    await assertPortsFree(opts.ip);
+    const conf = await writeConfig(dir, opts.ip);
+    const logPath = join(dir, 'log', 'samba.out');
+    child = spawnSamba(conf, logPath);
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`could not start ${SAMBA}`);
+    let exitNote: string | undefined;
+    child.once('exit', (code, signal) => {
+      exitNote = `samba exited (${code ?? signal}); log: ${logPath}\n${tail(readFileSync(logPath, 'utf8'), 30)}`;
+    });
+    const info = dcInfo(dir, opts.ip, opts.adminPassword);
     await waitUntil(`Samba DC at ${opts.ip}`, () => ldapsAnswers(info), {
       timeoutMs: opts.timeoutMs ?? 90_000,
       intervalMs: 300,
       abort: () => exitNote,
     });
+    return { info, pid, stop };
   } catch (err) {
     await stop();
     throw err;
   }
-  return { info, pid, stop };
+}
+
+/**
+ * Starts the DC on the first of `ips` that no other DC holds.
+ * @example await startDcOnFreeAddress({ dir, ips: ['127.0.0.21', '127.0.0.23'] })
+ */
+export async function startDcOnFreeAddress(opts: {
+  dir: string;
+  ips: string[];
+  adminPassword?: string;
+}): Promise<RunningDc> {
+  const taken: string[] = [];
+  for (const ip of opts.ips) {
+    try {
+      return await startDc({ dir: opts.dir, ip, adminPassword: opts.adminPassword });
+    } catch (err) {
+      if (!(err instanceof AddressInUseError)) throw err;
+      taken.push(err.message);
+    }
+  }
+  throw new AddressInUseError(`no free address for a DC:\n${taken.join('\n')}`);
 }

@@ -16,10 +16,20 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type RunningPostgres, startPostgres } from './postgres.js';
 import { isAlive, killRunningCommands } from './process.js';
-import { provisionDc, type RunningDc, startDc, TEST_ADMIN_PASSWORD } from './samba.js';
+import { provisionDc, type RunningDc, startDcOnFreeAddress, TEST_ADMIN_PASSWORD } from './samba.js';
 
-/** The loopback address of the DC that `npm test` starts. */
-export const TEST_DC_IP = '127.0.0.21';
+/**
+ * Loopback addresses for the DC that `npm test` starts: 127.0.0.21, or the next free one when
+ * another run on this machine holds it (helpers running `npm test` side by side).
+ */
+export const TEST_DC_IPS = [
+  '127.0.0.21',
+  '127.0.0.23',
+  '127.0.0.24',
+  '127.0.0.25',
+  '127.0.0.26',
+  '127.0.0.27',
+];
 const PREFIX = 'cloudsync-test-';
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -76,8 +86,8 @@ try {
     await provisionDc({ dir: dcDir, adminPassword: TEST_ADMIN_PASSWORD });
     say(`DC provisioned in ${seconds(t0)}`);
     const t1 = performance.now();
-    dc = await startDc({ dir: dcDir, ip: TEST_DC_IP, adminPassword: TEST_ADMIN_PASSWORD });
-    say(`DC up at ${TEST_DC_IP} (pid ${dc.pid}) in ${seconds(t1)}`);
+    dc = await startDcOnFreeAddress({ dir: dcDir, ips: TEST_DC_IPS, adminPassword: TEST_ADMIN_PASSWORD });
+    say(`DC up at ${dc.info.ip} (pid ${dc.pid}) in ${seconds(t1)}`);
   })();
   const results = await Promise.allSettled([startingPg, startingDc]);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
