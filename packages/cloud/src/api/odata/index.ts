@@ -44,6 +44,7 @@ export {
 export {
   DEFAULT_QUERY_OPTION_LIMITS,
   type OrderKey,
+  parseOrderBy,
   parseQueryOptions,
   type QueryOptionLimits,
   type QueryOptions,

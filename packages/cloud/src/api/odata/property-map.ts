@@ -78,8 +78,31 @@ export interface PropertyMap {
   properties: Readonly<Record<string, PropertySpec>>;
 }
 
-/** Freezes a {@link PropertyMap}; its names are then looked up ignoring case, as Graph reads them. */
+/**
+ * Checks and freezes a {@link PropertyMap}; its names are then looked up ignoring case, as Graph reads them.
+ * Throws a TypeError for a map that could not work (two names differing only in case, `caseInsensitive` on
+ * a non-string, a collection with neither `properties` nor `value`): a programming error, found at start-up.
+ */
 export function definePropertyMap(map: PropertyMap): PropertyMap {
+  const seen = new Set<string>();
+  for (const [name, spec] of Object.entries(map.properties)) {
+    const lower = name.toLowerCase();
+    if (seen.has(lower))
+      throw new TypeError(`${map.resource}: two properties are named '${name}' ignoring case.`);
+    seen.add(lower);
+    const scalars =
+      spec.type === 'collection' ? [...Object.values(spec.properties ?? {}), spec.value] : [spec];
+    if (spec.type === 'collection' && !spec.properties && !spec.value) {
+      throw new TypeError(
+        `${map.resource}.${name}: a collection needs element properties or a value column.`,
+      );
+    }
+    for (const scalar of scalars) {
+      if (scalar?.caseInsensitive && scalar.type !== 'string') {
+        throw new TypeError(`${map.resource}.${name}: only strings can be case-insensitive.`);
+      }
+    }
+  }
   return Object.freeze({ ...map, properties: Object.freeze({ ...map.properties }) });
 }
 

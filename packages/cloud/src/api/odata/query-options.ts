@@ -107,7 +107,19 @@ function parseCount(text: string | undefined): boolean {
   return value === 'true';
 }
 
-function parseOrderBy(text: string | undefined, map: PropertyMap, limits: QueryOptionLimits): OrderKey[] {
+/**
+ * Resolves an `$orderby` value against a property map; also the way to write a route's default order.
+ *
+ * @example
+ * ```ts
+ * const byName = parseOrderBy('displayName', USER_PROPERTIES); // when the request has no $orderby
+ * ```
+ */
+export function parseOrderBy(
+  text: string | undefined,
+  map: PropertyMap,
+  limits: QueryOptionLimits = DEFAULT_QUERY_OPTION_LIMITS,
+): OrderKey[] {
   if (text === undefined) return [];
   const clauses = text.split(',').map((clause) => clause.trim());
   if (clauses.length > limits.maxOrderBy) {
