@@ -17,9 +17,9 @@ import { ensureSignInKeys, publicJwks } from '../sign-in/signing-keys.js';
 import type { Database } from '../store/schema.js';
 import { type AuthHook, createAuthenticate } from './authenticate.js';
 import { loadPrincipal } from './load-principal.js';
-import type { Role } from './principal.js';
+import type { Principal, Role } from './principal.js';
 import { requireRole } from './require-role.js';
-import { createAccessTokenVerifier } from './verify-access-token.js';
+import { type AccessTokenClaims, createAccessTokenVerifier, TokenRefused } from './verify-access-token.js';
 
 /** A Fastify app with whatever pino logger its composition root gave it. */
 export type AnyLoggerApp<L extends FastifyBaseLogger> = FastifyInstance<
@@ -47,6 +47,11 @@ export interface Auth {
   authenticate: AuthHook;
   /** preHandler after `authenticate`: replies 403 unless the principal holds one of the roles. */
   requireRole(...roles: Role[]): AuthHook;
+  /**
+   * Verifies a bearer token and loads its principal, for APIs with their own error bodies (the agent
+   * API); undefined when the token is refused or its account is gone.
+   */
+  principalOf(token: string): Promise<Principal | undefined>;
 }
 
 /**
@@ -77,6 +82,7 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
   listenToProvider(provider, log);
 
   const verify = createAccessTokenVerifier({ issuer, keys: publicJwks(keys.signing).keys });
+  const load = (claims: AccessTokenClaims) => loadPrincipal(claims, { accounts, apps });
   return {
     issuer,
     provider,
@@ -90,7 +96,15 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
         registerInteractionRoutes(scope, { provider, accounts, log });
       });
     },
-    authenticate: createAuthenticate({ verify, load: (claims) => loadPrincipal(claims, { accounts, apps }) }),
+    authenticate: createAuthenticate({ verify, load }),
     requireRole,
+    async principalOf(token) {
+      try {
+        return await load(await verify(token));
+      } catch (err) {
+        if (err instanceof TokenRefused) return undefined;
+        throw err;
+      }
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { AccountQueries } from '../sign-in/accounts.js';
 import type { AppRegistrations } from '../sign-in/app-registrations.js';
+import { parseAgentClientId } from './agent-clients.js';
 import type { Principal } from './principal.js';
 import type { AccessTokenClaims } from './verify-access-token.js';
 
@@ -26,5 +27,8 @@ export async function loadPrincipal(
   }
   const app = await deps.apps.find(claims.client_id);
   if (!app?.accountEnabled) return undefined;
+  // Agents hold no directory role: they reach the agent API only (see agents/agent-auth.ts).
+  const agent = parseAgentClientId(app.clientId);
+  if (agent) return { kind: 'agent', id: agent.agentId, tenantId, roles: [] };
   return { kind: 'app', id: app.clientId, tenantId, roles: await deps.accounts.rolesOf(app.clientId) };
 }

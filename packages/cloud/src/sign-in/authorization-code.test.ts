@@ -209,6 +209,16 @@ describe('the sign-in page refuses', () => {
     assert.match(again.html, /Your account has been deleted\./);
   });
 
+  test('an oversized form with a page, not a JSON error', async () => {
+    const { browser, page } = await startFlow(thirdParty);
+    const again = await browser.submit(page, formAction(page.html), {
+      username: adele.upn,
+      password: 'x'.repeat(2000),
+    });
+    assert.equal(again.status, 400);
+    assert.match(again.html, /<h1>Something went wrong<\/h1>/);
+  });
+
   test('an expired or foreign sign-in page', async () => {
     const res = await fetch(`${fx.url}/sign-in/abcdef/login`, {
       method: 'POST',

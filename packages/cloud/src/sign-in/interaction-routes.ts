@@ -27,7 +27,7 @@ const params = {
 } as const;
 const loginBody = {
   type: 'object',
-  properties: { username: { type: 'string', maxLength: 256 }, password: { type: 'string', maxLength: 256 } },
+  properties: { username: { type: 'string', maxLength: 256 }, password: { type: 'string', maxLength: 1024 } },
 } as const;
 
 /** What each scope lets a third-party app do, in the words of the consent page. */
@@ -61,6 +61,21 @@ function expired(reply: FastifyReply): FastifyReply {
 export function registerInteractionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
   const { provider, accounts, log } = deps;
   const base = INTERACTION_PATH;
+
+  // A browser is on the other end: answer with a page, and log the error without the request body.
+  app.setErrorHandler((err, req, reply) => {
+    const code = typeof err === 'object' && err && 'statusCode' in err ? err.statusCode : undefined;
+    const status = typeof code === 'number' && code < 500 ? code : 500;
+    if (status >= 500) req.log.error({ err }, 'sign-in page failed');
+    return html(
+      reply,
+      status,
+      renderMessagePage(
+        'Something went wrong',
+        'The sign-in could not be completed. Go back to the app and try again.',
+      ),
+    );
+  });
 
   const clientName = async (clientId: unknown): Promise<string> => {
     const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;

@@ -68,14 +68,11 @@ function accountFinder(accounts: AccountQueries): FindAccount {
 async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   const { client, session, result, provider } = ctx.oidc;
   const grantId = result?.consent?.grantId ?? (client && session?.grantIdFor(client.clientId));
-  if (grantId) return provider.Grant.find(grantId);
-  if (!client?.[FIRST_PARTY] || !session?.accountId) return undefined;
-  const grant = new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-  const scope = ctx.oidc.requestParamScopes;
-  grant.addOIDCScope(
-    [...scope].filter((s) => ['openid', 'profile', 'email', 'roles', 'offline_access'].includes(s)),
-  );
-  grant.addOIDCClaims(['sub', 'name', 'preferred_username', 'upn', 'email', 'roles']);
+  const existing = grantId ? await provider.Grant.find(grantId) : undefined;
+  if (!client?.[FIRST_PARTY] || !session?.accountId) return existing;
+  const grant = existing ?? new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+  grant.addOIDCScope(ctx.oidc.requestParamOIDCScopes);
+  grant.addOIDCClaims(ctx.oidc.requestParamClaims);
   for (const [indicator, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
     grant.addResourceScope(indicator, server.scope);
   }
