@@ -25,6 +25,14 @@ export { DEFAULT_MAPPINGS } from './mapping/default-mappings.js';
 export { createObjectMapper, type MappedObject, type ObjectMapper } from './mapping/map-object.js';
 export { type MappingPreview, preview } from './mapping/preview.js';
 export { TARGET_SCHEMA, type TargetType, targetTypeOf } from './mapping/target-schema.js';
+export {
+  type ChangePlanner,
+  createChangePlanner,
+  type PlannedChange,
+  type PreviousExport,
+  type SourceEntry,
+} from './pipeline/change-planner.js';
+export { type DeleteGuard, deleteGuardVerdict } from './pipeline/delete-guard.js';
 export { compileClause } from './scoping/clause.js';
 export {
   createScopeEvaluator,

@@ -1,0 +1,175 @@
+import {
+  type Change,
+  deleteChangeSchema,
+  type Members,
+  type ObjectType,
+  outOfScopeChangeSchema,
+  type SyncConfiguration,
+  type TargetAttributes,
+  upsertChangeSchema,
+} from '@cloudsync/protocol';
+import { AdValueError } from '../ad-values/ad-value-error.js';
+import { anchorOf } from '../anchors.js';
+import { type AttributeChange, diffAttributes } from '../diff/diff-attributes.js';
+import type { EvalContext } from '../expressions/functions/function-def.js';
+import type { MappingProblem } from '../mapping/compile-mapping.js';
+import { createObjectMapper, type ObjectMapper } from '../mapping/map-object.js';
+import { createScopeEvaluator } from '../scoping/scope-evaluator.js';
+import type { SourceAttributes } from '../source-object.js';
+import { withSynthesizedAttributes } from '../synthesized-attributes.js';
+
+/** An object as the agent read it from AD. */
+export interface SourceEntry {
+  objectType: ObjectType;
+  distinguishedName: string;
+  /** LDAP attributes; objectGUID (and ms-DS-ConsistencyGuid, objectSid) as bytes. */
+  attributes: SourceAttributes;
+  /** DirSync reported the object deleted. */
+  isDeleted?: boolean;
+  /** Transitive group DNs, needed for `groups` scopes. */
+  memberOf?: Iterable<string>;
+  /** Group members by anchor, when the agent read them; their presence forces an upsert. */
+  members?: Members;
+}
+
+/** What the agent exported for the object last time, from its local state. */
+export interface PreviousExport {
+  attributes: TargetAttributes;
+}
+
+export type PlannedChange =
+  | { action: 'upsert'; change: Change; diff: AttributeChange[]; problems: MappingProblem[] }
+  | { action: 'out-of-scope'; change: Change; reason: string }
+  | { action: 'delete'; change: Change }
+  | { action: 'unchanged'; anchor: string }
+  | { action: 'ignore'; reason: string }
+  | { action: 'error'; anchor?: string; message: string };
+
+export interface ChangePlanner {
+  /** Problems of the configuration (mappings that do not compile, bad scope parts). */
+  readonly problems: readonly string[];
+  /** The LDAP attributes to request per object type: what mappings and filters read. */
+  readonly sourceAttributes: Readonly<Record<ObjectType, readonly string[]>>;
+  plan(entry: SourceEntry, previous: PreviousExport | undefined, ctx?: Partial<EvalContext>): PlannedChange;
+}
+
+const ALWAYS_READ = ['objectGUID', 'ms-DS-ConsistencyGuid', 'distinguishedName', 'objectClass', 'isDeleted'];
+/** Attributes the agent adds itself (lowercase); never requested from AD. */
+const SYNTHESIZED = ['domainfqdn', 'domainnetbios', 'sourceanchor'];
+
+type Parsed<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+
+/** The change as the protocol parsed it; a change the cloud would refuse becomes a planning error. */
+function checked<T extends Change>(parsed: Parsed<T>, anchor: string): Change {
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  throw new PlanError(
+    `the change does not fit the protocol: ${first?.path.map(String).join('.')} ${first?.message}`,
+    anchor,
+  );
+}
+
+class PlanError extends Error {
+  constructor(
+    message: string,
+    readonly anchor: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The per-object steps of a cycle, in order: anchor → deleted? → scope → map → diff → change.
+ * Every change it returns already passes the protocol's schema.
+ * @example
+ *   const planner = createChangePlanner(configuration);
+ *   const planned = planner.plan(entry, state.previousExport(anchor));
+ *   if (planned.action === 'upsert') page.push(planned.change);
+ */
+export function createChangePlanner(
+  config: Pick<SyncConfiguration, 'domain' | 'scope' | 'mappings'>,
+): ChangePlanner {
+  const scope = createScopeEvaluator(config.scope);
+  const mappers: Record<ObjectType, ObjectMapper> = {
+    user: createObjectMapper('user', config.mappings.user),
+    group: createObjectMapper('group', config.mappings.group),
+    contact: createObjectMapper('contact', config.mappings.contact),
+  };
+  const filterAttributes = (config.scope.attributeFilters ?? []).flatMap((f) =>
+    f.clauses.map((c) => c.attribute),
+  );
+  const reads = (type: ObjectType) => {
+    const names = [...ALWAYS_READ, ...filterAttributes, ...mappers[type].sourceAttributes];
+    const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+    for (const synthesized of SYNTHESIZED) byLower.delete(synthesized);
+    return [...byLower.values()];
+  };
+  const problems = [
+    ...scope.problems,
+    ...Object.values(mappers).flatMap((m) =>
+      m.problems.map((p) => `${m.objectType}.${p.target}: ${p.message}`),
+    ),
+  ];
+
+  function plan(
+    entry: SourceEntry,
+    previous: PreviousExport | undefined,
+    ctx?: Partial<EvalContext>,
+  ): PlannedChange {
+    const { anchor, objectGuid } = anchorOf(entry.attributes);
+    const identity = { objectType: entry.objectType, anchor, objectGuid };
+    if (entry.isDeleted) {
+      if (!previous) return { action: 'ignore', reason: 'deleted before it was ever exported' };
+      const input = { op: 'delete', ...identity };
+      return { action: 'delete', change: checked(deleteChangeSchema.safeParse(input), anchor) };
+    }
+    const decision = scope.decide(entry);
+    if (!decision.inScope) {
+      if (!previous) return { action: 'ignore', reason: decision.detail };
+      const input = { op: 'out-of-scope', ...identity, distinguishedName: entry.distinguishedName };
+      return {
+        action: 'out-of-scope',
+        change: checked(outOfScopeChangeSchema.safeParse(input), anchor),
+        reason: decision.detail,
+      };
+    }
+    const mapped = mappers[entry.objectType].map(
+      withSynthesizedAttributes(entry.attributes, config.domain),
+      ctx,
+    );
+    const diff = diffAttributes(previous?.attributes, mapped.attributes);
+    if (previous && diff.length === 0 && !entry.members) return { action: 'unchanged', anchor };
+    const input = {
+      op: 'upsert',
+      ...identity,
+      distinguishedName: entry.distinguishedName,
+      attributes: mapped.attributes,
+      ...(Object.keys(mapped.creationOnlyAttributes).length
+        ? { creationOnlyAttributes: mapped.creationOnlyAttributes }
+        : {}),
+      ...(entry.members ? { members: entry.members } : {}),
+    };
+    return {
+      action: 'upsert',
+      change: checked(upsertChangeSchema.safeParse(input), anchor),
+      diff,
+      problems: mapped.problems,
+    };
+  }
+
+  return {
+    problems,
+    sourceAttributes: { user: reads('user'), group: reads('group'), contact: reads('contact') },
+    plan(entry, previous, ctx) {
+      try {
+        return plan(entry, previous, ctx);
+      } catch (err) {
+        if (err instanceof PlanError) return { action: 'error', anchor: err.anchor, message: err.message };
+        if (err instanceof AdValueError) return { action: 'error', message: err.message };
+        throw err;
+      }
+    },
+  };
+}
