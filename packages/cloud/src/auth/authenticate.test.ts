@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { importJWK, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import * as oidc from 'openid-client';
 import { appToken, bearer, userToken } from '../../../../tests/support/tokens.js';
 import { GRAPH_RESOURCE } from '../sign-in/resources.js';
 import { type SignInFixture, startSignInFixture } from '../sign-in/sign-in-fixture.js';
@@ -87,6 +88,41 @@ describe('client credentials', () => {
     assert.deepEqual(principal.roles, ['UserAdministrator']);
     assert.equal((await get('/test/users-admin', token)).status, 200);
     await fx.removeRole(app.clientId, 'UserAdministrator');
+  });
+
+  test('an app (or agent) with its own key pair authenticates with private_key_jwt', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'agent-key-1', alg: 'ES256', use: 'sig' };
+    const agent = await fx.auth.apps.create({
+      displayName: 'Sync agent DC01',
+      credential: { type: 'private_key_jwt', jwks: { keys: [jwk] } },
+      grantTypes: ['client_credentials'],
+    });
+    assert.equal(agent.clientSecret, undefined, 'no secret for a key-based client');
+    const config = await oidc.discovery(
+      new URL(fx.issuer),
+      agent.clientId,
+      undefined,
+      oidc.PrivateKeyJwt({ key: privateKey, kid: 'agent-key-1' }),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const tokens = await oidc.clientCredentialsGrant(config, { resource: GRAPH_RESOURCE });
+    const res = await get('/test/me', tokens.access_token);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { id: string }).id, agent.clientId);
+
+    const stranger = await generateKeyPair('ES256');
+    const forged = await oidc.discovery(
+      new URL(fx.issuer),
+      agent.clientId,
+      undefined,
+      oidc.PrivateKeyJwt({ key: stranger.privateKey, kid: 'agent-key-1' }),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    await assert.rejects(
+      oidc.clientCredentialsGrant(forged, { resource: GRAPH_RESOURCE }),
+      (err) => err instanceof oidc.ResponseBodyError && err.error === 'invalid_client',
+    );
   });
 
   test('a wrong client secret gets no token', async () => {

@@ -27,7 +27,7 @@ export async function loadPrincipal(
   }
   const app = await deps.apps.find(claims.client_id);
   if (!app?.accountEnabled) return undefined;
-  // Agents hold no directory role: they reach the agent API only (see agents/agent-auth.ts).
+  // Agents hold no directory role: they reach the agent API only (see agents/agent-http.ts).
   const agent = parseAgentClientId(app.clientId);
   if (agent) return { kind: 'agent', id: agent.agentId, tenantId, roles: [] };
   return { kind: 'app', id: app.clientId, tenantId, roles: await deps.accounts.rolesOf(app.clientId) };

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createAuth } from '../auth/create-auth.js';
 import { GRAPH_RESOURCE } from './resources.js';
+import type { SignInTables } from './schema.js';
 import { type SignInFixture, startSignInFixture } from './sign-in-fixture.js';
+import { ensureSignInKeys, publicJwks } from './signing-keys.js';
 
 let fx: SignInFixture;
 before(async () => {
@@ -53,17 +56,20 @@ test('JWKS publishes the stored signing key, public half only', async () => {
 });
 
 test('the keys survive a restart: a second createAuth over the same store reuses them', async () => {
-  const { createAuth } = await import('../auth/create-auth.js');
+  const before = (await (await fetch(`${fx.issuer}/jwks`)).json()) as { keys: { kid: string }[] };
   const again = await createAuth({ db: fx.store.db, config: { publicUrl: fx.url }, log: fx.app.log });
-  const res = await fetch(`${fx.issuer}/jwks`);
-  const { keys } = (await res.json()) as { keys: { kid: string }[] };
-  const jwks = again.provider;
-  assert.ok(jwks);
+  assert.equal(again.issuer, fx.issuer);
   const rows = await fx.store.db
-    .withTables<{ sign_in_keys: { kid: string } }>()
+    .withTables<SignInTables>()
     .selectFrom('sign_in_keys')
-    .select('kid')
+    .select(['kid', 'purpose'])
     .execute();
-  assert.equal(rows.length, 2, 'one signing key and one cookie secret, not more');
-  assert.ok(rows.some((r) => r.kid === keys[0]?.kid));
+  assert.deepEqual(rows.map((r) => r.purpose).sort(), ['cookie', 'signing'], 'nothing new was generated');
+  const restartedKeys = publicJwks(
+    (await ensureSignInKeys(fx.store.db.withTables<SignInTables>())).signing,
+  ).keys;
+  assert.deepEqual(
+    restartedKeys.map((k) => k.kid),
+    before.keys.map((k) => k.kid),
+  );
 });
