@@ -1,4 +1,21 @@
+export {
+  type AgentJob,
+  type AgentJobPollResponse,
+  type AgentJobResult,
+  agentJobPollResponseSchema,
+  agentJobResultSchema,
+  agentJobSchema,
+  type ProvisioningStep,
+  provisioningStepSchema,
+  provisionOnDemandJobSchema,
+} from './agents/agent-jobs.js';
 export { AGENT_INACTIVE_AFTER_MINUTES, type AgentView, agentViewSchema } from './agents/agent-view.js';
+export {
+  type CycleLeaseRequest,
+  type CycleLeaseResponse,
+  cycleLeaseRequestSchema,
+  cycleLeaseResponseSchema,
+} from './agents/cycle-lease.js';
 export {
   type AgentRunStatus,
   agentRunStatusSchema,

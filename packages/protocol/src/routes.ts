@@ -16,6 +16,9 @@ export const AGENT_ROUTES = Object.freeze({
   passwordHashes: `${AGENT_API_PREFIX}/password-hashes`,
   writebackJobs: `${AGENT_API_PREFIX}/writeback/jobs`,
   writebackResult: `${AGENT_API_PREFIX}/writeback/jobs/:jobId/result`,
+  cycleLease: `${AGENT_API_PREFIX}/configurations/:configurationId/lease`,
+  jobs: `${AGENT_API_PREFIX}/jobs`,
+  jobResult: `${AGENT_API_PREFIX}/jobs/:jobId/result`,
 });
 export type AgentRoute = keyof typeof AGENT_ROUTES;
 

@@ -43,6 +43,8 @@ export const heartbeatResponseSchema = z.object({
   configurations: z.array(z.object({ id: idSchema, version: z.int().min(0) })).max(50),
   /** Writeback jobs waiting: the agent long-polls when this is above zero or writeback is on. */
   pendingWritebackJobs: z.int().min(0),
+  /** Other jobs waiting (provision on demand): the agent long-polls `GET /agent/v1/jobs` when above zero. */
+  pendingJobs: z.int().min(0).default(0),
   /** Asks the agent to start a cycle now (admin pressed "restart sync"). */
   runNow: z.array(z.object({ configurationId: idSchema, kind: z.enum(['full', 'delta']) })).max(50),
 });

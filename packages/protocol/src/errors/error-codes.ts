@@ -88,6 +88,17 @@ export const ERROR_CODES = Object.freeze({
     retryable: true,
     message: 'The configuration is in quarantine after repeated failures; it retries with backoff.',
   },
+  CYCLE_LEASE_HELD: {
+    status: 409,
+    retryable: true,
+    message: 'Another agent is running this configuration’s cycle: wait and ask for the lease again.',
+  },
+  CYCLE_LEASE_LOST: {
+    status: 409,
+    retryable: false,
+    message:
+      'This agent no longer holds the cycle lease (it expired and another agent took over): abandon the cycle.',
+  },
   CYCLE_NOT_FOUND: { status: 404, retryable: false, message: 'No cycle with that id is open.' },
   SEQUENCE_OUT_OF_ORDER: {
     status: 409,

@@ -1,0 +1,72 @@
+import { agentViewSchema, currentCycleSchema, errorBodySchema } from '@cloudsync/protocol';
+import { z } from 'zod';
+import { GLOBAL_ADMIN } from '../api/access.js';
+import { type AnyRoute, defineRoute } from '../api/route.js';
+import { collection, entity, idParams, noBody } from '../api/schemas/common.js';
+import { notFound } from '../errors.js';
+import type { AgentRecord, AgentRegistry } from './agent-registry.js';
+import type { CycleLeases } from './cycle-lease.js';
+import type { JobQueue } from './jobs.js';
+
+/** An agent in the admin API: the protocol's view, plus what it is doing and its last error. */
+export const agentAdminSchema = agentViewSchema.extend({
+  currentCycle: currentCycleSchema.nullable(),
+  lastError: errorBodySchema.nullable(),
+});
+
+export interface AgentAdminDeps {
+  registry: AgentRegistry;
+  leases: CycleLeases;
+  jobs: JobQueue;
+  publicUrl: string;
+}
+
+/** `/v1.0/cloudsync/agents`: list, read, deregister (Global Administrators). */
+export function agentAdminRoutes(deps: AgentAdminDeps): AnyRoute[] {
+  const context = (path: string) => `${deps.publicUrl}/v1.0/$metadata#${path}`;
+  const show = (agent: AgentRecord) => ({
+    ...deps.registry.view(agent),
+    currentCycle: agent.currentCycle,
+    lastError: agent.lastError,
+  });
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/cloudsync/agents',
+      roles: GLOBAL_ADMIN,
+      params: z.object({}),
+      body: z.undefined(),
+      response: collection(agentAdminSchema),
+      handler: async () => ({
+        '@odata.context': context('cloudsync/agents'),
+        value: (await deps.registry.list()).map(show),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/cloudsync/agents/:id',
+      roles: GLOBAL_ADMIN,
+      params: idParams,
+      body: z.undefined(),
+      response: entity(agentAdminSchema),
+      handler: async ({ params }) => {
+        const agent = await deps.registry.find(params.id);
+        if (!agent) throw notFound(params.id);
+        return { '@odata.context': context('cloudsync/agents/$entity'), ...show(agent) };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/v1.0/cloudsync/agents/:id',
+      roles: GLOBAL_ADMIN,
+      params: idParams,
+      body: noBody,
+      response: undefined,
+      handler: async ({ params }) => {
+        if (!(await deps.registry.remove(params.id))) throw notFound(params.id);
+        await deps.leases.releaseAllOf(params.id);
+        await deps.jobs.cancelForAgent(params.id);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,55 @@
+import {
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  PROTOCOL_VERSION,
+  ProtocolError,
+} from '@cloudsync/protocol';
+import type { Clock } from '../directory/clock.js';
+import type { SyncConfigurations } from '../sync-config/configuration-store.js';
+import type { AgentRecord, AgentRegistry } from './agent-registry.js';
+import type { CycleLeases } from './cycle-lease.js';
+import { AGENT_JOB_KINDS, WRITEBACK_JOB_KINDS } from './job-kinds.js';
+import type { JobQueue } from './jobs.js';
+
+export interface HeartbeatDeps {
+  registry: AgentRegistry;
+  configurations: SyncConfigurations;
+  leases: CycleLeases;
+  jobs: JobQueue;
+  clock: Clock;
+}
+
+/**
+ * Records a heartbeat and answers what the agent should act on: the versions of its domains'
+ * configurations, full cycles asked for by a restart, and the jobs waiting for it. A heartbeat
+ * during a cycle also renews that cycle's lease.
+ */
+export async function handleHeartbeat(
+  deps: HeartbeatDeps,
+  agent: AgentRecord,
+  heartbeat: HeartbeatRequest,
+): Promise<HeartbeatResponse> {
+  if (heartbeat.versions.protocol !== PROTOCOL_VERSION)
+    throw new ProtocolError('PROTOCOL_VERSION_UNSUPPORTED');
+  await deps.registry.recordHeartbeat(agent.id, heartbeat);
+  const cycle = heartbeat.currentCycle;
+  if (cycle) {
+    try {
+      await deps.leases.renewLease(cycle.configurationId, agent.id, cycle.cycleId);
+    } catch (err) {
+      // The agent learns it lost the lease from its next page or lease request; a heartbeat never fails for it.
+      if (!(err instanceof ProtocolError)) throw err;
+    }
+  }
+  const configurations = await deps.configurations.listForDomains(agent.domains);
+  const poller = { agentId: agent.id, domains: agent.domains };
+  return {
+    serverTime: deps.clock.now().toISOString(),
+    configurations: configurations.map((c) => ({ id: c.id, version: c.version })),
+    pendingWritebackJobs: await deps.jobs.pendingCount(poller, WRITEBACK_JOB_KINDS),
+    pendingJobs: await deps.jobs.pendingCount(poller, AGENT_JOB_KINDS),
+    runNow: configurations
+      .filter((c) => c.enabled && c.restartPending)
+      .map((c) => ({ configurationId: c.id, kind: 'full' as const })),
+  };
+}
