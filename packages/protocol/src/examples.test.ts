@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { protocolExamples as ex } from './examples.js';
 import {
+  agentJobResultSchema,
+  agentJobSchema,
   agentRegistrationRequestSchema,
   changeSetPageSchema,
   cycleAcknowledgementSchema,
   cycleEndSchema,
+  cycleLeaseRequestSchema,
+  cycleLeaseResponseSchema,
   hashEnvelopeBatchSchema,
   heartbeatRequestSchema,
   pageAcknowledgementSchema,
@@ -25,6 +29,10 @@ const pairs = [
   [hashEnvelopeBatchSchema, ex.hashBatch],
   [writebackJobSchema, ex.writebackJob],
   [writebackResultSchema, ex.writebackResult],
+  [cycleLeaseRequestSchema, ex.cycleLeaseRequest],
+  [cycleLeaseResponseSchema, ex.cycleLeaseResponse],
+  [agentJobSchema, ex.agentJob],
+  [agentJobResultSchema, ex.agentJobResult],
 ] as const;
 
 test('every example message parses and round-trips through JSON unchanged', () => {

@@ -1,3 +1,5 @@
+import type { AgentJob, AgentJobResult } from './agents/agent-jobs.js';
+import type { CycleLeaseRequest, CycleLeaseResponse } from './agents/cycle-lease.js';
 import type { HeartbeatRequest } from './agents/heartbeat.js';
 import type { AgentRegistrationRequest } from './agents/registration.js';
 import type { CycleAcknowledgement, PageAcknowledgement } from './change-sets/acknowledgement.js';
@@ -176,4 +178,22 @@ export const protocolExamples = Object.freeze({
     adMessage:
       'Unable to update the password. The value provided does not meet the length, complexity, or history requirements of the domain.',
   } satisfies WritebackResult,
+  cycleLeaseRequest: { cycleId, kind: 'delta' } satisfies CycleLeaseRequest,
+  cycleLeaseResponse: {
+    state: 'granted',
+    cycleId,
+    expiresAt: '2026-11-25T15:05:00.000Z',
+  } satisfies CycleLeaseResponse,
+  agentJob: {
+    jobId: '9b2f4c1e-5d3a-4e8b-a7c6-0f1e2d3c4b5a',
+    kind: 'provision-on-demand',
+    configurationId,
+    distinguishedName: 'CN=Bobby Tables,OU=Staff,DC=corp,DC=contoso,DC=com',
+    expiresAt: '2026-11-25T15:02:00.000Z',
+  } satisfies AgentJob,
+  agentJobResult: {
+    jobId: '9b2f4c1e-5d3a-4e8b-a7c6-0f1e2d3c4b5a',
+    status: 'succeeded',
+    steps: [{ name: 'scope', status: 'succeeded', description: 'In scope: under OU=Staff' }],
+  } satisfies AgentJobResult,
 });
