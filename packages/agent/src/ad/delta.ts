@@ -74,8 +74,10 @@ function inScope(dn: string, bases: readonly string[]): boolean {
 }
 
 /**
- * `tombstones` when the account can read `CN=Deleted Objects` with the show-deleted control,
- * otherwise `reconcile`.
+ * `tombstones` when the account sees deleted objects (a show-deleted search under
+ * `CN=Deleted Objects` returns one), otherwise `reconcile`. Seeing the container is not enough: on
+ * Samba a least-privileged account reads the container but none of the tombstones in it. With no
+ * tombstone in the domain yet the answer is `reconcile`, the safe choice.
  */
 export async function detectDeletionStrategy(
   ad: AdConnection,
@@ -84,7 +86,7 @@ export async function detectDeletionStrategy(
   try {
     const found = await ad.search(
       `CN=Deleted Objects,${domainRoot}`,
-      { scope: 'base', filter: '(objectClass=*)', attributes: ['objectGUID'] },
+      { scope: 'one', filter: '(isDeleted=TRUE)', attributes: ['objectGUID'], sizeLimit: 1 },
       [new ShowDeletedControl()],
     );
     return found.length > 0 ? 'tombstones' : 'reconcile';

@@ -16,7 +16,13 @@ import {
   holds,
   rightsFor,
 } from './rights.js';
-import { addAces, removeAcesOf } from './security-descriptor.js';
+import {
+  addAces,
+  isInherited,
+  removeAcesOf,
+  type SecurityDescriptor,
+  sameAce,
+} from './security-descriptor.js';
 
 /** What the wizard asks for. */
 export interface CreateServiceAccountOptions {
@@ -68,6 +74,26 @@ export async function readSid(ad: AdConnection, dn: string): Promise<string> {
   return sidToString(sid);
 }
 
+/**
+ * Applies `edit` to the domain root's DACL and writes it back, then re-reads it until `done` holds.
+ * A write is read-modify-write of the whole DACL, so a concurrent writer could undo it; checking
+ * and retrying makes ours stick.
+ */
+async function editDacl(
+  ad: AdConnection,
+  dn: string,
+  edit: (sd: SecurityDescriptor) => number,
+  done: (sd: SecurityDescriptor) => boolean,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const sd = await readDacl(ad, dn);
+    if (edit(sd) > 0) await writeDacl(ad, dn, sd);
+    if (done(await readDacl(ad, dn))) return;
+    if (attempt >= 5)
+      throw new AdError('ad.protocol', `the DACL of ${dn} did not keep the change after ${attempt} writes`);
+  }
+}
+
 /** Grants `rights` to `sid` on the domain root (read DACL, add ACEs, write back). */
 export async function grantRights(
   ad: AdConnection,
@@ -76,13 +102,30 @@ export async function grantRights(
   rights: readonly AgentRight[],
 ): Promise<GrantedRight[]> {
   if (rights.length === 0) return [];
-  const sd = await readDacl(ad, domainRoot);
-  addAces(
-    sd,
-    rights.map((r) => aceFor(r, sid)),
+  const aces = rights.map((r) => aceFor(r, sid));
+  await editDacl(
+    ad,
+    domainRoot,
+    (sd) => addAces(sd, aces),
+    (sd) => aces.every((a) => sd.dacl?.aces.some((b) => !isInherited(b) && sameAce(a, b))),
   );
-  await writeDacl(ad, domainRoot, sd);
   return rights.map((r) => describe(r, domainRoot));
+}
+
+/** Removes every explicit ACE of `sid` from the domain root; returns how many there were. */
+export async function revokeAll(ad: AdConnection, domainRoot: string, sid: string): Promise<number> {
+  let removed = 0;
+  await editDacl(
+    ad,
+    domainRoot,
+    (sd) => {
+      const n = removeAcesOf(sd, sid);
+      removed += n;
+      return n;
+    },
+    (sd) => !sd.dacl?.aces.some((a) => !isInherited(a) && a.sid === sid),
+  );
+  return removed;
 }
 
 /**
@@ -245,9 +288,7 @@ export async function removeServiceAccount(
   options: { domainRoot: string; accountDn: string; stateDir?: string },
 ): Promise<{ acesRemoved: number }> {
   const sid = await readSid(ad, options.accountDn);
-  const sd = await readDacl(ad, options.domainRoot);
-  const acesRemoved = removeAcesOf(sd, sid);
-  if (acesRemoved > 0) await writeDacl(ad, options.domainRoot, sd);
+  const acesRemoved = await revokeAll(ad, options.domainRoot, sid);
   await ad.del(options.accountDn);
   if (options.stateDir) await forgetCredentials(options.stateDir);
   return { acesRemoved };

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { freePort } from '../../../../tests/harness/process.js';
+import { adFromEnv, createOu, createUser } from '../../../../tests/support/ad.js';
+import type { AdConnectionOptions } from './connection.js';
+import type { AdError } from './errors.js';
+import { type ChangeSignal, type ChangeWatcher, watchChanges } from './notifications.js';
+
+const env = adFromEnv();
+const connection: AdConnectionOptions = {
+  url: env.ldapsUrl,
+  bindDn: env.adminUpn,
+  password: env.adminPassword,
+  tls: { caFile: env.caFile },
+};
+// Samba checks for notifications on a timer (a few seconds), and the machine is shared: be generous.
+const WAIT_MS = 30_000;
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A TCP relay to the DC's LDAPS port that can be cut, as if the DC restarted. */
+async function startRelay(): Promise<{
+  url: string;
+  cut(): Promise<void>;
+  resume(): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const target = new URL(env.ldapsUrl);
+  const port = await freePort(env.ip);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((down) => {
+        const up = netConnect(Number(target.port), target.hostname);
+        for (const s of [down, up]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => undefined);
+        }
+        down.pipe(up).pipe(down);
+      });
+      server.listen(port, env.ip, () => resolve());
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      if (server) server.close(() => resolve());
+      else resolve();
+      server = undefined;
+    });
+  await listen();
+  // The DC's certificate names its IP, so the relay on the same IP still verifies.
+  return { url: `ldaps://${env.ip}:${port}`, cut: stop, resume: listen, close: stop };
+}
+
+describe('change notification', () => {
+  let ou: string;
+  let watcher: ChangeWatcher | undefined;
+  const errors: AdError[] = [];
+
+  before(async () => {
+    ou = await createOu('notify');
+  });
+  after(() => watcher?.close());
+
+  test('a change under the watched OU raises a signal within a bounded wait', async () => {
+    watcher = watchChanges({ connection, bases: [ou], debounceMs: 200, onError: (e) => errors.push(e) });
+    await within(watcher.started, WAIT_MS, 'start');
+    const next = watcher.next();
+    await createUser({ ou, sam: 'ntf' });
+    const signal = await within(next, WAIT_MS, 'notification');
+    assert.equal(signal?.reason, 'change');
+    assert.ok((signal?.notifications ?? 0) >= 1);
+  });
+
+  test('a burst of changes coalesces; nothing is lost while nobody listens', async () => {
+    assert.ok(watcher);
+    // Several writes while no one waits: they must still be reported once someone asks.
+    await createUser({ ou, sam: 'ntf' });
+    await createUser({ ou, sam: 'ntf' });
+    const seen: ChangeSignal[] = [];
+    const deadline = Date.now() + WAIT_MS;
+    let total = 0;
+    while (total < 2 && Date.now() < deadline) {
+      const s = await within(watcher.next(), WAIT_MS, 'coalesced notification');
+      if (s) seen.push(s);
+      total = seen.reduce((n, x) => n + x.notifications, 0);
+    }
+    assert.ok(total >= 2, `saw ${total} notifications in ${seen.length} signals`);
+  });
+
+  test('after the line to the DC drops, it reconnects and says a change may have been missed', async () => {
+    const relay = await startRelay();
+    const w = watchChanges({
+      connection: { ...connection, url: relay.url },
+      bases: [ou],
+      debounceMs: 200,
+      reconnectMinMs: 100,
+      reconnectMaxMs: 500,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await within(w.started, WAIT_MS, 'start');
+      await relay.cut();
+      await createUser({ ou, sam: 'ntf' }); // happens while the watcher is disconnected
+      await relay.resume();
+      const signal = await within(w.next(), WAIT_MS, 'signal after reconnect');
+      assert.equal(signal?.reason, 'reconnected');
+      assert.ok(errors.some((e) => e.code === 'ad.connection_lost' || e.code === 'ad.unreachable'));
+      // And it is watching again.
+      const next = w.next();
+      await createUser({ ou, sam: 'ntf' });
+      assert.equal((await within(next, WAIT_MS, 'notification after reconnect'))?.reason, 'change');
+    } finally {
+      w.close();
+      await relay.close();
+    }
+  });
+
+  test('a refused bind is reported and retried, not thrown', async () => {
+    const bad = watchChanges({
+      connection: { ...connection, password: 'wrong-password' },
+      bases: [ou],
+      reconnectMinMs: 50,
+      reconnectMaxMs: 100,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      const deadline = Date.now() + WAIT_MS;
+      while (!errors.some((e) => e.code === 'ad.bind_refused') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(errors.filter((e) => e.code === 'ad.bind_refused').length >= 1);
+    } finally {
+      bad.close();
+    }
+    assert.equal(await bad.next(), undefined);
+  });
+});
