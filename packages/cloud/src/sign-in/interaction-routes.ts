@@ -4,6 +4,7 @@ import { errors } from 'oidc-provider';
 import type { AccountQueries } from './accounts.js';
 import { checkCredentials, REFUSAL_MESSAGES } from './check-credentials.js';
 import { renderConsentPage } from './pages/consent-page.js';
+import { PAGE_HEADERS } from './pages/layout.js';
 import { renderLoginPage } from './pages/login-page.js';
 import { renderMessagePage } from './pages/message-page.js';
 import { INTERACTION_PATH } from './provider.js';
@@ -40,7 +41,7 @@ const SCOPE_WORDS: Readonly<Record<string, string>> = {
 };
 
 function html(reply: FastifyReply, status: number, page: string): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
+  return reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page);
 }
 
 function expired(reply: FastifyReply): FastifyReply {

@@ -49,8 +49,13 @@ test('a user signs in with the keyboard, after a wrong password, and consents', 
     return route.fulfill({ status: 200, contentType: 'text/plain', body: 'back in the app' });
   });
 
-  await page.goto(url.href);
+  const response = await page.goto(url.href);
   assert.equal(await page.title(), 'Sign in · cloudsync');
+  assert.match((await response?.allHeaders())?.['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+  const accent = await page
+    .getByRole('button', { name: 'Sign in' })
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(accent, 'rgb(11, 92, 173)', 'the inline stylesheet is allowed by the page’s own CSP');
   await page.getByLabel('Username').fill(user.upn);
   await page.getByLabel('Password').fill('not the password');
   await page.keyboard.press('Enter');

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text
@@ -57,6 +59,19 @@ button.primary { background: var(--accent); border-color: var(--accent); color: 
 ul.scopes { padding-left: 1.25rem; }
 code.user-code { font-size: 1.4rem; letter-spacing: 0.15em; }
 `;
+
+const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
+
+/**
+ * Headers for every sign-in page: no framing (clickjacking a consent page), no script at all, only
+ * our own inline stylesheet, no referrer leaking query strings, never cached.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+});
 
 /** The page frame every sign-in page shares: one card, a heading, no script. */
 export function layout(title: string, body: SafeHtml): string {

@@ -1,5 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { html, layout, type SafeHtml } from './layout.js';
+import { html, layout, PAGE_HEADERS, type SafeHtml } from './layout.js';
 import { renderMessagePage } from './message-page.js';
 
 // oidc-provider renders these pages itself (device flow, logout, errors) and hands us its form
@@ -8,6 +8,7 @@ import { renderMessagePage } from './message-page.js';
 const trusted = (markup: string): SafeHtml => ({ __html: markup });
 
 function send(ctx: KoaContextWithOIDC, page: string): void {
+  ctx.set(PAGE_HEADERS);
   ctx.type = 'html';
   ctx.body = page;
 }
