@@ -23,4 +23,6 @@ export type BoundFilter =
   | { kind: 'compare'; op: ComparisonOperator; target: ColumnTarget; value: FilterValue | null }
   | { kind: 'in'; target: ColumnTarget; values: FilterValue[] }
   | { kind: 'function'; name: StringFunction; target: ColumnTarget; value: string }
-  | { kind: 'any'; table: string; foreignKey: string; ownerKey: string; predicate?: BoundFilter };
+  | { kind: 'any'; table: string; foreignKey: string; ownerKey: string; predicate?: BoundFilter }
+  /** One `$search` clause: the term starts the value, or with `words` any word of it; case is ignored. */
+  | { kind: 'search'; target: ColumnTarget; term: string; words: boolean };

@@ -12,7 +12,8 @@ import {
 } from 'kysely';
 import { bindFilter } from './bind-filter.js';
 import { compileFilter, escapeLike } from './compile-filter.js';
-import { parseFilter } from './filter-parser.js';
+import { DEFAULT_FILTER_LIMITS, parseFilter } from './filter-parser.js';
+import { parseSearch } from './search.js';
 import { type FixtureDatabase, USER_PROPERTIES } from './testing/user-fixture.js';
 
 const sqlite = new Kysely<FixtureDatabase>({
@@ -108,4 +109,11 @@ test('lambdas become correlated exists subqueries', () => {
     compile('not assignedLicenses/any()').sql,
     'not exists (select 1 from "user_licenses" where "user_licenses"."user_id" = "users"."id")',
   );
+});
+
+test('$search compiles to case-insensitive LIKEs on the value and, for words, after each separator', () => {
+  const search = parseSearch('"displayName:a_b"', USER_PROPERTIES, DEFAULT_FILTER_LIMITS);
+  const { sql, parameters } = sqlite.selectFrom('users').select('id').where(compileFilter(search)).compile();
+  assert.equal(sql.match(/like lower\(\?\) escape/g)?.length, 6);
+  assert.deepEqual(parameters, ['a\\_b%', '% a\\_b%', '%.a\\_b%', '%-a\\_b%', '%\\_a\\_b%', '%@a\\_b%']);
 });

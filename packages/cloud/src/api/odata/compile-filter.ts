@@ -87,6 +87,19 @@ function compileFunction(node: Extract<BoundFilter, { kind: 'function' }>, negat
   return negate ? orNull(target, sql`not (${condition})`) : condition;
 }
 
+/** Characters after which Graph's tokenised search starts a new word. */
+const WORD_SEPARATORS = [' ', '.', '-', '_', '@'];
+
+function compileSearch(node: Extract<BoundFilter, { kind: 'search' }>, negate: boolean): Sql {
+  const term = escapeLike(node.term);
+  const patterns = [`${term}%`];
+  if (node.words) patterns.push(...WORD_SEPARATORS.map((separator) => `%${escapeLike(separator)}${term}%`));
+  const column = sql`lower(${sql.ref(node.target.column)})`;
+  const likes = patterns.map((pattern) => sql`${column} like lower(${sql.val(pattern)}) escape '\\'`);
+  const condition = sql`(${sql.join(likes, sql` or `)})`;
+  return negate ? orNull(node.target, sql`not ${condition}`) : condition;
+}
+
 function compileAny(node: Extract<BoundFilter, { kind: 'any' }>, negate: boolean): Sql {
   const link = sql`${sql.ref(`${node.table}.${node.foreignKey}`)} = ${sql.ref(node.ownerKey)}`;
   const where = node.predicate ? sql`${link} and ${compileNode(node.predicate, false)}` : link;
@@ -114,6 +127,8 @@ function compileNode(node: BoundFilter, negate: boolean): Sql {
       return compileFunction(node, negate);
     case 'any':
       return compileAny(node, negate);
+    case 'search':
+      return compileSearch(node, negate);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The OData query layer of the Graph-shaped admin API: `$filter`, `$orderby`, `$top`, `$skiptoken`,
- * `$count` and `$select` checked against a per-resource property map and compiled to Kysely.
+ * The OData query layer of the Graph-shaped admin API: `$filter`, `$search`, `$orderby`, `$top`,
+ * `$skiptoken`, `$count` and `$select` checked against a per-resource property map and compiled to Kysely.
  *
  * @example
  * ```ts
@@ -49,6 +49,7 @@ export {
   type QueryOptionLimits,
   type QueryOptions,
 } from './query-options.js';
+export { parseSearch } from './search.js';
 export { createSkipTokenCodec, type SkipTokenCodec, type SkipTokenValue } from './skip-token.js';
 
 export interface ODataConfig {

@@ -85,17 +85,20 @@ function readKey(row: unknown, key: OrderKey): SkipTokenValue {
 
 function tokenContext(options: QueryOptions): string {
   const order = options.orderBy.map((key) => [key.property, key.direction]);
-  return queryContext([options.map.resource, options.filterText ?? null, order]);
+  return queryContext([options.map.resource, options.filterText ?? null, options.searchText ?? null, order]);
 }
 
 /**
- * Adds `$filter` to a query as a `where`. Use it for queries the route runs itself (e.g. `/users/$count`).
+ * Adds `$filter` and `$search` to a query as `where`s. Use it for queries the route runs itself
+ * (e.g. `/users/$count`).
  */
 export function applyFilter<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   options: QueryOptions,
 ): SelectQueryBuilder<DB, TB, O> {
-  return options.filter ? query.where(compileFilter(options.filter)) : query;
+  let filtered = options.filter ? query.where(compileFilter(options.filter)) : query;
+  if (options.search) filtered = filtered.where(compileFilter(options.search));
+  return filtered;
 }
 
 /** Counts the rows of a filtered query, whatever it selects. PostgreSQL's bigint count comes back as text. */

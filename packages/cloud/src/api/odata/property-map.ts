@@ -27,6 +27,12 @@ export interface ScalarProperty {
    * its argument, and the bound value has the default one.
    */
   caseInsensitive?: boolean;
+  /**
+   * May appear in `$search="property:term"`, always ignoring case. `words`: the term starts any word (after
+   * a space, `.`, `-`, `_` or `@`), Graph's tokenised search of displayName and description; `prefix`: the
+   * term starts the value, as Graph searches mail and userPrincipalName.
+   */
+  search?: 'words' | 'prefix';
 }
 
 /**
@@ -98,8 +104,8 @@ export function definePropertyMap(map: PropertyMap): PropertyMap {
       );
     }
     for (const scalar of scalars) {
-      if (scalar?.caseInsensitive && scalar.type !== 'string') {
-        throw new TypeError(`${map.resource}.${name}: only strings can be case-insensitive.`);
+      if ((scalar?.caseInsensitive || scalar?.search) && scalar.type !== 'string') {
+        throw new TypeError(`${map.resource}.${name}: only strings can be case-insensitive or searched.`);
       }
     }
   }

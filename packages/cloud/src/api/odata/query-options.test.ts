@@ -59,6 +59,16 @@ describe('parseQueryOptions', () => {
     });
   });
 
+  test('$search is bound like $filter and kept apart from it', () => {
+    const options = parseQueryOptions(
+      { $search: '"displayName:ad"', $filter: 'accountEnabled eq true' },
+      USER_PROPERTIES,
+    );
+    assert.equal(options.searchText, '"displayName:ad"');
+    assert.equal(options.search?.kind, 'search');
+    assert.equal(options.filter?.kind, 'compare');
+  });
+
   test('$top must be 1 to 999', () => {
     for (const top of ['0', '1000', '-1', '1.5', 'ten', '', '1e2']) {
       rejects(

@@ -3,6 +3,7 @@ import type { BoundFilter } from './bound-filter.js';
 import { ODataError } from './errors.js';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits, parseFilter } from './filter-parser.js';
 import { type PropertyMap, type PropertyType, requireProperty, unsupportedProperty } from './property-map.js';
+import { parseSearch } from './search.js';
 
 /** One `$orderby` key, resolved to its column. */
 export interface OrderKey {
@@ -21,6 +22,10 @@ export interface QueryOptions {
   filter?: BoundFilter;
   /** `$filter` as the caller wrote it (skip tokens are bound to it). */
   filterText?: string;
+  /** `$search`, resolved to columns; applied together with `filter`. */
+  search?: BoundFilter;
+  /** `$search` as the caller wrote it (skip tokens are bound to it). */
+  searchText?: string;
   /** `$orderby` keys; the key column is added after them as a tie-breaker when the query runs. */
   orderBy: OrderKey[];
   /** `$top`: the page size. */
@@ -49,17 +54,8 @@ export const DEFAULT_QUERY_OPTION_LIMITS: Readonly<QueryOptionLimits> = Object.f
   maxOrderBy: 3,
 });
 
-const SUPPORTED = new Set(['$filter', '$orderby', '$top', '$skiptoken', '$count', '$select']);
-const NOT_SUPPORTED = new Set([
-  '$expand',
-  '$search',
-  '$skip',
-  '$format',
-  '$apply',
-  '$compute',
-  '$levels',
-  '$index',
-]);
+const SUPPORTED = new Set(['$filter', '$search', '$orderby', '$top', '$skiptoken', '$count', '$select']);
+const NOT_SUPPORTED = new Set(['$expand', '$skip', '$format', '$apply', '$compute', '$levels', '$index']);
 
 function badRequest(option: string, message: string): ODataError {
   return new ODataError('BadRequest', message, { option });
@@ -182,11 +178,13 @@ export function parseQueryOptions(
   const filterText = raw.get('$filter');
   const select = parseSelect(raw.get('$select'), map);
   const skipToken = raw.get('$skiptoken');
+  const searchText = raw.get('$search');
   return {
     map,
     ...(filterText === undefined
       ? {}
       : { filter: bindFilter(parseFilter(filterText, bounds), map), filterText }),
+    ...(searchText === undefined ? {} : { search: parseSearch(searchText, map, bounds), searchText }),
     orderBy: parseOrderBy(raw.get('$orderby'), map, bounds),
     top: parseTop(raw.get('$top'), bounds),
     ...(skipToken === undefined ? {} : { skipToken }),

@@ -165,6 +165,41 @@ export function runListContract(dialect: Dialect, open: () => Promise<ContractDa
       assert.ok(selective > 100, `only ${selective} of 300 generated filters were selective`);
     });
 
+    test('$search matches word or value prefixes, ignoring case, together with $filter and paging', async () => {
+      const searches = [
+        '"displayName:adele"',
+        '"displayName:VAN"',
+        '"displayName:sales" OR "userPrincipalName:o"',
+        '"displayName:sc"',
+        '"displayName:%"',
+        '"mail:fabrikam" AND "displayName:m"',
+        '"userPrincipalName:contoso"',
+        '"mail:com"',
+      ];
+      let nonEmpty = 0;
+      for (const search of searches) {
+        const query = {
+          $search: search,
+          $filter: 'accountEnabled eq true',
+          $orderby: 'displayName',
+          $top: '7',
+          $count: 'true',
+        };
+        const options = odata.parse(query, USER_PROPERTIES);
+        const { filter, search: bound } = options;
+        assert.ok(filter && bound);
+        const selected = data.users.filter(
+          (user) => matches(filter, { ...user }, tables) && matches(bound, { ...user }, tables),
+        );
+        const expected = sortRows(selected, options.orderBy).map((row) => row.id);
+        const { ids } = await allPages(options, query);
+        assert.deepEqual(ids, expected, `${dialect}: ${search}`);
+        assert.equal((await odata.list(baseQuery(), options)).count, expected.length);
+        if (expected.length > 0) nonEmpty += 1;
+      }
+      assert.ok(nonEmpty >= 6, `only ${nonEmpty} searches found anything`);
+    });
+
     test('the filters are not vacuous: each selects some rows and leaves some out', () => {
       for (const filter of filtersFor(data)) {
         const options = odata.parse({ $filter: filter }, USER_PROPERTIES);

@@ -69,6 +69,13 @@ export function matches(filter: BoundFilter, row: Row, tables: Tables, key = 'id
         : [actual, filter.value];
       return filter.name === 'startswith' ? text.startsWith(part) : text.endsWith(part);
     }
+    case 'search': {
+      const actual = read(row, filter.target);
+      if (typeof actual !== 'string') return false;
+      const [text, term] = [fold(actual), fold(filter.term)];
+      if (text.startsWith(term)) return true;
+      return filter.words && [' ', '.', '-', '_', '@'].some((separator) => text.includes(separator + term));
+    }
     case 'any': {
       const children = (tables[filter.table] ?? []).filter((child) => child[filter.foreignKey] === row[key]);
       const { predicate } = filter;
