@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { DEFAULT_MAPPINGS } from '@cloudsync/sync-engine';
+import { type CloudSync, mountCloudSync } from './agents/index.js';
 import { registerAdminApi } from './api/index.js';
 import { createOData } from './api/odata/index.js';
 import { type Auth, createAuth } from './auth/create-auth.js';
@@ -18,6 +20,8 @@ export interface CloudApp {
   store: Store;
   directory: Directory;
   auth: Auth;
+  /** Agents, sync configurations, cycle leases and the job queue to agents. */
+  cloudSync: CloudSync;
   /** Stops the HTTP server, the purge timer and the store. */
   close(): Promise<void>;
 }
@@ -78,6 +82,13 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
     // Skip tokens are signed with a per-process secret: a restart invalidates open nextLinks, nothing else.
     const odata = createOData({ skipTokenSecret: randomBytes(32) });
     registerAdminApi(app, { directory, odata, access: auth, publicUrl: config.publicUrl });
+    const cloudSync = await mountCloudSync(app, {
+      db: store.db,
+      clock,
+      auth,
+      publicUrl: config.publicUrl,
+      defaultMappings: DEFAULT_MAPPINGS,
+    });
 
     const purge = setInterval(() => {
       directory.deletedUsers
@@ -93,10 +104,12 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       store,
       directory,
       auth,
+      cloudSync,
       async close() {
         if (closed) return;
         closed = true;
         clearInterval(purge);
+        cloudSync.close();
         await app.close();
         await store.close();
       },

@@ -1,0 +1,3 @@
+import { runAgentApiContract } from './agent-api-contract.js';
+
+runAgentApiContract('sqlite', async () => undefined);
