@@ -9,17 +9,27 @@ export type SourceAttributes = Readonly<
   Record<string, SourceValue | readonly SourceValue[] | null | undefined>
 >;
 
+const lowerIndex = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Lowercase name → actual key, built once per attribute bag (mappings look up dozens of names).
+ * Bags are treated as immutable, as their type says: a key added later is found only by its exact name.
+ */
+function indexOf(attrs: SourceAttributes): Map<string, string> {
+  let index = lowerIndex.get(attrs);
+  if (!index) {
+    index = new Map(Object.keys(attrs).map((k) => [k.toLowerCase(), k]));
+    lowerIndex.set(attrs, index);
+  }
+  return index;
+}
+
 /** Case-insensitive lookup of an attribute's values; absent attributes give `[]`. */
 export function getValues(attrs: SourceAttributes, name: string): readonly SourceValue[] {
   let raw = attrs[name];
   if (raw === undefined) {
-    const lower = name.toLowerCase();
-    for (const key of Object.keys(attrs)) {
-      if (key.toLowerCase() === lower) {
-        raw = attrs[key];
-        break;
-      }
-    }
+    const key = indexOf(attrs).get(name.toLowerCase());
+    if (key !== undefined) raw = attrs[key];
   }
   if (raw === undefined || raw === null) return [];
   return isValueList(raw) ? raw : [raw];
