@@ -1,8 +1,8 @@
 // The composition root of the cloud process: the one place where the parts are built and wired.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DEFAULT_MAPPINGS } from '@cloudsync/sync-engine';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type CloudSync, mountCloudSync } from './agents/index.js';
 import { registerAdminApi } from './api/index.js';
 import { createOData } from './api/odata/index.js';
