@@ -1,6 +1,5 @@
 // One DCE/RPC association over TCP: bind (optionally NTLMSSP at packet privacy), then calls with
 // request fragmentation, sealed stubs and response reassembly.
-import { type Socket, connect as tcpConnect } from 'node:net';
 import { DrsrError, protocolError } from '../errors.js';
 import type { NtlmClient } from '../ntlm/client.js';
 import { NtlmSessionSecurity, SIGNATURE_LENGTH } from '../ntlm/session-security.js';
@@ -11,7 +10,6 @@ import {
   FAULT_SEC_PKG_ERROR,
   faultName,
 } from './faults.js';
-import { PduFramer } from './framing.js';
 import {
   decodeBindAck,
   decodeBindNak,
@@ -29,6 +27,9 @@ import {
   SEC_TRAILER_LENGTH,
   type SyntaxId,
 } from './pdu.js';
+import { DEFAULTS, PduTransport, type RpcOptions } from './transport.js';
+
+export type { RpcOptions } from './transport.js';
 
 /** RPC_C_AUTHN_WINNT: NTLMSSP. */
 export const AUTH_TYPE_NTLMSSP = 10;
@@ -38,131 +39,32 @@ const AUTH_CONTEXT_ID = 1;
 const SEAL_PAD = 16;
 const MAX_FRAG = 5840;
 
-export interface RpcOptions {
-  /** Time to wait for any one PDU from the server (default 120 s). */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Largest reassembled response stub accepted (default 256 MiB). */
-  maxResponseBytes?: number;
-}
-
-const DEFAULTS = { timeoutMs: 120_000, maxResponseBytes: 256 * 1024 * 1024 };
-
-function netError(host: string, port: number, err: Error & { code?: string }): DrsrError {
-  return new DrsrError(
-    'drsr.unreachable',
-    `cannot reach the DC at ${host}:${port} (${err.code ?? err.message}); check the address, that the DC is up ` +
-      'and that TCP 135 and the dynamic RPC ports (49152–65535) are open from this server',
-    { cause: err },
-  );
-}
-
 export class RpcConnection {
-  private readonly framer = new PduFramer();
-  private readonly queue: Buffer[] = [];
-  private waiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
-  private failure: Error | undefined;
   private nextCallId = 1;
-  private contextId = 0;
+  private readonly contextId = 0;
   private maxXmitFrag = MAX_FRAG;
   private security: NtlmSessionSecurity | undefined;
   private authenticatedCalls = 0;
-  private readonly opts: Required<Omit<RpcOptions, 'signal'>> & { signal?: AbortSignal };
-  private readonly onAbort = (): void =>
-    this.fail(new DrsrError('drsr.aborted', 'replication was cancelled'));
+  private readonly maxResponseBytes: number;
 
   private constructor(
-    private readonly socket: Socket,
-    readonly host: string,
-    readonly port: number,
+    private readonly transport: PduTransport,
     opts: RpcOptions,
   ) {
-    this.opts = {
-      timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
-      maxResponseBytes: opts.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
-      signal: opts.signal,
-    };
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.queue.push(...this.framer.push(chunk));
-        this.wake();
-      } catch (e) {
-        this.fail(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-    socket.on('error', (e) => this.fail(netError(host, port, e)));
-    socket.on('close', () =>
-      this.fail(new DrsrError('drsr.unreachable', `the DC at ${host}:${port} closed the RPC connection`)),
-    );
-    opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
+  }
+
+  get host(): string {
+    return this.transport.host;
+  }
+
+  get port(): number {
+    return this.transport.port;
   }
 
   /** Opens a TCP connection to `host:port`. */
-  static connect(host: string, port: number, opts: RpcOptions = {}): Promise<RpcConnection> {
-    return new Promise((resolve, reject) => {
-      if (opts.signal?.aborted) {
-        reject(new DrsrError('drsr.aborted', 'replication was cancelled'));
-        return;
-      }
-      const socket = tcpConnect({ host, port });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new DrsrError('drsr.unreachable', `timed out connecting to the DC at ${host}:${port}`));
-      }, opts.timeoutMs ?? DEFAULTS.timeoutMs);
-      socket.once('error', (e) => {
-        clearTimeout(timer);
-        reject(netError(host, port, e));
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        socket.setNoDelay(true);
-        resolve(new RpcConnection(socket, host, port, opts));
-      });
-    });
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.resolve();
-  }
-
-  private fail(e: Error): void {
-    if (!this.failure) this.failure = e;
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.reject(this.failure);
-    this.socket.destroy();
-  }
-
-  private async nextPdu(): Promise<Buffer> {
-    for (;;) {
-      const pdu = this.queue.shift();
-      if (pdu) return pdu;
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.waiter = undefined;
-          reject(new DrsrError('drsr.timeout', `the DC at ${this.host}:${this.port} did not answer in time`));
-        }, this.opts.timeoutMs);
-        this.waiter = {
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        };
-      });
-    }
-  }
-
-  private write(pdu: Buffer): void {
-    if (this.failure) throw this.failure;
-    this.socket.write(pdu);
+  static async connect(host: string, port: number, opts: RpcOptions = {}): Promise<RpcConnection> {
+    return new RpcConnection(await PduTransport.connect(host, port, opts), opts);
   }
 
   /**
@@ -180,7 +82,7 @@ export class RpcConnection {
           value: ntlm.negotiate(),
         }
       : undefined;
-    this.write(
+    this.transport.write(
       encodeBind({
         callId,
         maxXmitFrag: MAX_FRAG,
@@ -190,7 +92,7 @@ export class RpcConnection {
         auth,
       }),
     );
-    const reply = await this.nextPdu();
+    const reply = await this.transport.next();
     const h = decodeHeader(reply);
     if (h.ptype === PTYPE.bindNak) {
       const reason = decodeBindNak(reply);
@@ -218,7 +120,7 @@ export class RpcConnection {
       throw new DrsrError('drsr.sealing_refused', 'the DC answered the bind without an NTLM challenge');
     }
     const { authenticate, exportedSessionKey } = ntlm.authenticate(ack.auth.value);
-    this.write(encodeAuth3(this.nextCallId++, { ...auth, value: authenticate }));
+    this.transport.write(encodeAuth3(this.nextCallId++, { ...auth, value: authenticate }));
     this.security = new NtlmSessionSecurity(exportedSessionKey);
     return exportedSessionKey;
   }
@@ -226,7 +128,7 @@ export class RpcConnection {
   /** Calls `opnum` with an NDR stub and returns the response stub. */
   async call(opnum: number, stub: Buffer): Promise<Buffer> {
     const callId = this.nextCallId++;
-    for (const fragment of this.requestFragments(callId, opnum, stub)) this.write(fragment);
+    for (const fragment of this.requestFragments(callId, opnum, stub)) this.transport.write(fragment);
     const first = this.authenticatedCalls === 0;
     this.authenticatedCalls++;
     try {
@@ -314,7 +216,7 @@ export class RpcConnection {
     const parts: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const pdu = await this.nextPdu();
+      const pdu = await this.transport.next();
       const h = decodeHeader(pdu);
       if (h.callId !== callId)
         throw protocolError(`response for call ${h.callId} while waiting for ${callId}`);
@@ -334,8 +236,7 @@ export class RpcConnection {
         stub = pdu.subarray(r.stubStart, r.stubEnd);
       }
       total += stub.length;
-      if (total > this.opts.maxResponseBytes)
-        throw protocolError('response larger than the configured limit');
+      if (total > this.maxResponseBytes) throw protocolError('response larger than the configured limit');
       parts.push(stub);
       if (h.flags & PFC_LAST_FRAG) return Buffer.concat(parts, total);
     }
@@ -355,8 +256,6 @@ export class RpcConnection {
 
   /** Closes the TCP connection. */
   close(): void {
-    this.opts.signal?.removeEventListener('abort', this.onAbort);
-    this.failure ??= new DrsrError('drsr.unreachable', 'the RPC connection was closed');
-    this.socket.destroy();
+    this.transport.close();
   }
 }
