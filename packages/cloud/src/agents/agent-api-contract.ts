@@ -209,6 +209,20 @@ export function runAgentApiContract(label: string, databaseUrl: () => Promise<st
         },
       });
       assert.equal(graphError(noOus.body).target, 'scope.ous');
+      const badExpression = await fx.call('POST', '/v1.0/cloudsync/configurations', {
+        body: {
+          domain: { dnsName: 'x.test', netbiosName: 'X', sid: 'S-1-5-21-1' },
+          mappings: {
+            user: [
+              { target: 'displayName', source: { kind: 'attribute', name: 'cn' } },
+              { target: 'mail', source: { kind: 'expression', expression: 'Join("@", [a]' } },
+            ],
+            group: [],
+            contact: [],
+          },
+        },
+      });
+      assert.equal(graphError(badExpression.body).target, 'mappings.user[1].source.expression');
       const noDomain = await fx.call('POST', '/v1.0/cloudsync/configurations', { body: {} });
       assert.equal(graphError(noDomain.body).target, 'domain');
 

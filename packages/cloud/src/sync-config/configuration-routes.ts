@@ -4,6 +4,7 @@ import { GLOBAL_ADMIN } from '../api/access.js';
 import { type AnyRoute, defineRoute } from '../api/route.js';
 import { collection, entity, idParams, noBody } from '../api/schemas/common.js';
 import { readOnlyProperty } from '../errors.js';
+import { assertConfigurationRuns } from './configuration-checks.js';
 import {
   configurationPatchBody,
   configurationSchema,
@@ -68,7 +69,10 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       body: newConfigurationBody,
       response: entity(configurationSchema),
       status: 201,
-      handler: async ({ body }) => one(await configurations.create(body)),
+      handler: async ({ body }) => {
+        assertConfigurationRuns(body);
+        return one(await configurations.create(body));
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -89,6 +93,7 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       handler: async ({ params, body }) => {
         const { domain, ...patch } = body;
         if (domain !== undefined) throw readOnlyProperty('domain');
+        assertConfigurationRuns(patch);
         return one(await configurations.update(params.id, patch));
       },
     }),
