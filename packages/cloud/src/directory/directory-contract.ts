@@ -241,6 +241,11 @@ export function runDirectoryContract(label: string, newLocation: () => Promise<S
         400,
         /accountEnabled/,
       );
+      await rejectsWith(
+        ctx.directory.deletedUsers.remove(ctx.admin, first.user.id),
+        400,
+        /on premises|on-premises/,
+      );
       const located = await ctx.directory.users.update(ctx.admin, first.user.id, { usageLocation: 'DE' });
       assert.equal(located.usageLocation, 'DE');
       assert.equal(
@@ -434,6 +439,42 @@ export function runDirectoryContract(label: string, newLocation: () => Promise<S
         (await g.list((q) => q.orderBy('display_name'))).map((x) => x.displayName),
         ['a', 'c'],
       );
+    });
+
+    test('synced groups: ingest upserts by anchor and manages members; admins cannot', async () => {
+      const input = {
+        onPremisesImmutableId: 'Z3JvdXAtMQ==',
+        displayName: 'Sales',
+        mailNickname: 'sales',
+        securityEnabled: true,
+        mailEnabled: false,
+        onPremisesSamAccountName: 'Sales',
+      };
+      const { group, created } = await ctx.directory.syncedGroups.upsertSyncedGroup(ctx.admin, input);
+      assert.equal(created, true);
+      assert.equal(group.onPremisesSyncEnabled, true);
+      const again = await ctx.directory.syncedGroups.upsertSyncedGroup(ctx.admin, {
+        ...input,
+        displayName: 'Sales EU',
+      });
+      assert.deepEqual(
+        [again.created, again.group.id, again.group.displayName],
+        [false, group.id, 'Sales EU'],
+      );
+      const user = await newUser('olga');
+      await rejectsWith(ctx.directory.groups.addMember(ctx.admin, group.id, user.id), 400, /members/);
+      await rejectsWith(
+        ctx.directory.groups.update(ctx.admin, group.id, { displayName: 'x' }),
+        400,
+        /displayName/,
+      );
+      await rejectsWith(ctx.directory.groups.remove(ctx.admin, group.id), 400, /on-premises/);
+      await ctx.directory.groups.addMember(ctx.admin, group.id, user.id, { bySync: true });
+      assert.deepEqual(
+        (await ctx.directory.groups.listMembers(group.id)).map((m) => m.id),
+        [user.id],
+      );
+      await ctx.directory.groups.removeMember(ctx.admin, group.id, user.id, { bySync: true });
     });
 
     test('contacts: create, update, synced ones guarded', async () => {

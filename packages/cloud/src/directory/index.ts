@@ -6,6 +6,7 @@ import { createContactDirectory } from './contacts/contact-directory.js';
 import type { TxtLookup } from './domains/dns-txt.js';
 import { createDomainDirectory } from './domains/domain-directory.js';
 import { createGroupDirectory } from './groups/group-directory.js';
+import { createSyncedGroups } from './groups/synced-groups.js';
 import { createLicenseDirectory } from './licenses/license-directory.js';
 import { readOrganization } from './organization.js';
 import { createRoleDirectory } from './roles/role-directory.js';
@@ -37,6 +38,7 @@ export function createDirectory({ db, clock, lookupTxt, hash }: DirectoryDeps) {
     deletedUsers: createDeletedUsers(base),
     syncedUsers: createSyncedUsers(base),
     groups: createGroupDirectory(base),
+    syncedGroups: createSyncedGroups(base),
     contacts: createContactDirectory(base),
     domains: createDomainDirectory({ ...base, lookupTxt }),
     licenses: createLicenseDirectory(base),
@@ -54,6 +56,7 @@ export type { AuditLog, DirectoryAudit } from './audit-log.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export { createTxtLookup, type TxtLookup } from './domains/dns-txt.js';
+export type { SyncedGroupInput } from './groups/synced-groups.js';
 export { DEFAULT_CATALOGUE, MAIL_SERVICE_PLANS } from './licenses/catalogue.js';
 export { RETENTION_DAYS } from './users/deleted-users.js';
 export type { SignInRecord, SyncedUserInput } from './users/synced-users.js';

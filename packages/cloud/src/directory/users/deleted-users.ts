@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { notFound } from '../../errors.js';
-import type { Database } from '../../store/schema.js';
+import { badRequest, notFound } from '../../errors.js';
+import { type Database, isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
@@ -29,13 +29,20 @@ export function createDeletedUsers({
     return new Date(clock.now().getTime() - RETENTION_DAYS * DAY_MS).toISOString();
   }
 
-  async function remove(actor: Actor, idOrUpn: string): Promise<void> {
+  /** Soft-deletes a user. Synced users are deleted on premises: only the ingest (`bySync`) may. */
+  async function remove(actor: Actor, idOrUpn: string, options: { bySync?: boolean } = {}): Promise<void> {
     await audit.audited(
       actor,
       { category: 'UserManagement', activity: 'Delete user', operationType: 'Delete' },
       async (trx, event) => {
         const row = await requireUserRow(trx, idOrUpn);
         event.target = { id: row.id, type: 'User', name: row.user_principal_name };
+        if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
+          throw badRequest(
+            'Unable to delete on-premises mastered Directory Sync objects: delete the user in the on-premises directory.',
+            'id',
+          );
+        }
         await trx
           .updateTable('users')
           .set({ deleted_at: clock.now().toISOString() })
