@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { hashOfHash, ntHash } from '@cloudsync/protocol';
 import { GRAPH_RESOURCE } from './resources.js';
 import type { SignInTables } from './schema.js';
 import { type FixtureUser, type SignInFixture, startSignInFixture } from './sign-in-fixture.js';
@@ -59,6 +60,17 @@ test('a wrong password, and a disabled account, are refused with their reason', 
   });
   assert.equal(disabled.body.error, 'invalid_grant');
   assert.match(String(disabled.body.error_description), /disabled/);
+});
+
+test('a synced user signs in with the AD password behind the hash-of-hash, and only the latest one', async () => {
+  const synced = await fx.addUser({ passwordHash: await hashOfHash(ntHash('Summer-2026!')) });
+  const grant = (password: string) =>
+    passwordGrant({ client_id: 'cloudsync-cli', username: synced.upn, password });
+  assert.equal((await grant('Summer-2026!')).status, 200);
+  // The password changes in AD; the next cycle brings the new hash-of-hash.
+  await fx.setPasswordHash(synced.id, await hashOfHash(ntHash('Autumn-2026!')));
+  assert.equal((await grant('Summer-2026!')).body.error, 'invalid_grant');
+  assert.equal((await grant('Autumn-2026!')).status, 200);
 });
 
 test('another resource than the admin API is refused', async () => {

@@ -24,12 +24,15 @@ export interface SignInFixture {
   store: Store;
   /** Every log line written so far (JSON text). */
   logs: string[];
+  /** Adds a cloud user (scrypt hash of `password`), or a synced one when `passwordHash` is given. */
   addUser(input: {
     upn?: string;
     password?: string;
+    passwordHash?: string;
     roles?: Role[];
     displayName?: string;
   }): Promise<FixtureUser>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   setAccountEnabled(userId: string, enabled: boolean): Promise<void>;
   softDelete(userId: string): Promise<void>;
   assignRole(principalId: string, role: Role): Promise<void>;
@@ -118,8 +121,8 @@ export async function startSignInFixture(
           display_name: input.displayName ?? upn.split('@')[0] ?? upn,
           mail: upn,
           account_enabled: 1,
-          on_premises_sync_enabled: 0,
-          password_hash: await hashPassword(password),
+          password_hash: input.passwordHash ?? (await hashPassword(password)),
+          on_premises_sync_enabled: input.passwordHash ? 1 : 0,
           created_at: new Date().toISOString(),
         })
         .execute();
@@ -132,6 +135,9 @@ export async function startSignInFixture(
         .set({ account_enabled: enabled ? 1 : 0 })
         .where('id', '=', userId)
         .execute();
+    },
+    async setPasswordHash(userId, passwordHash) {
+      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
     },
     async softDelete(userId) {
       await db
