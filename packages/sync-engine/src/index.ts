@@ -23,7 +23,7 @@ export type { ExprScalar, ExprValue } from './expressions/values.js';
 export { type CompiledMapping, compileMapping, type MappingProblem } from './mapping/compile-mapping.js';
 export { DEFAULT_MAPPINGS } from './mapping/default-mappings.js';
 export { createObjectMapper, type MappedObject, type ObjectMapper } from './mapping/map-object.js';
-export { type MappingPreview, preview } from './mapping/preview.js';
+export { type MappingPreview, preview, previewMappings } from './mapping/preview.js';
 export { TARGET_SCHEMA, type TargetType, targetTypeOf } from './mapping/target-schema.js';
 export {
   type ChangePlanner,

@@ -7,7 +7,7 @@ import type { SourceAttributes } from '../source-object.js';
 import { withSynthesizedAttributes } from '../synthesized-attributes.js';
 import { DEFAULT_MAPPINGS } from './default-mappings.js';
 import { createObjectMapper } from './map-object.js';
-import { preview } from './preview.js';
+import { preview, previewMappings } from './preview.js';
 import { TARGET_SCHEMA } from './target-schema.js';
 
 const domain = { dnsName: 'corp.contoso.com', netbiosName: 'CORP' };
@@ -255,4 +255,11 @@ test('preview shows value, creation value, inputs and positioned errors', () => 
     { a: 'abc' },
   );
   assert.ok(!evalError.ok && evalError.position === 9);
+});
+
+test('previewMappings runs every default user mapping on a sample', () => {
+  const results = previewMappings('user', DEFAULT_MAPPINGS.user, adUser({ userAccountControl: 'oops' }));
+  assert.equal(results.length, DEFAULT_MAPPINGS.user.length);
+  const failed = results.filter((r) => !r.ok).map((r) => r.target);
+  assert.deepEqual(failed, ['accountEnabled']);
 });

@@ -66,3 +66,17 @@ function readInput(object: SourceAttributes, name: string): unknown {
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
   return v ?? null;
 }
+
+/**
+ * Runs every mapping of an object type against one object, for the admin center's whole-object preview.
+ * @example
+ *   previewMappings('user', configuration.mappings.user, sampleUser).filter((p) => !p.ok) // the failures
+ */
+export function previewMappings(
+  objectType: ObjectType,
+  mappings: readonly AttributeMapping[],
+  object: SourceAttributes,
+  ctx?: Partial<EvalContext>,
+): MappingPreview[] {
+  return mappings.map((m) => preview(m, object, { objectType, ...(ctx ? { ctx } : {}) }));
+}
