@@ -4,12 +4,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { ntHash } from '@cloudsync/protocol';
+import { runCommand } from '../../../../tests/harness/process.js';
+import { smbConfPath } from '../../../../tests/harness/samba.js';
 import {
   adFromEnv,
   createOu,
   createUser,
   deleteEntry,
   grantReplicationRights,
+  REPLICATION_RIGHTS,
   readSid,
   setPassword,
   type TestUser,
@@ -137,6 +140,25 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
         e.message.includes('Replicating Directory Changes All') &&
         e.message.includes(ad.baseDn) &&
         e.message.includes(outsider.sam),
+    );
+  });
+
+  it('treats "Replicating Directory Changes" alone as missing rights', async () => {
+    const halfPassword = password();
+    const half = await createUser({ ou, sam: 'drshalf', password: halfPassword });
+    const sid = await readSid(half.dn);
+    await runCommand('samba-tool', [
+      'dsacl',
+      'set',
+      `--configfile=${smbConfPath(ad.dir)}`,
+      '-H',
+      `tdb://${ad.dir}/private/sam.ldb`,
+      `--objectdn=${ad.baseDn}`,
+      `--sddl=(OA;;CR;${REPLICATION_RIGHTS.getChanges};;${sid})`,
+    ]);
+    await assert.rejects(
+      replicateObject({ host: ad.ip, credentials: creds(half, halfPassword), account: alice.sam }),
+      isCode('drsr.missing_rights'),
     );
   });
 
