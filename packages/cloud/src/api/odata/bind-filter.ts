@@ -45,6 +45,9 @@ function coerce(target: ColumnTarget, literal: FilterLiteral): FilterValue {
   if (literal.type !== expected[target.type]) {
     throw invalidValue(target, literal, `expected a ${target.type}, found a ${literal.type}`);
   }
+  if (target.integer && !Number.isSafeInteger(literal.value)) {
+    throw invalidValue(target, literal, 'expected a whole number');
+  }
   return literal.value;
 }
 
@@ -147,6 +150,7 @@ function target(property: string, spec: ScalarProperty, table?: string): ColumnT
     column: table ? `${table}.${spec.column}` : spec.column,
     type: spec.type,
     caseInsensitive: spec.caseInsensitive === true,
+    ...(spec.integer ? { integer: true } : {}),
   };
 }
 

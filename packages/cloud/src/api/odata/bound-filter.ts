@@ -11,6 +11,8 @@ export interface ColumnTarget {
   column: string;
   type: PropertyType;
   caseInsensitive: boolean;
+  /** A `number` property whose column holds integers only. */
+  integer?: boolean;
 }
 
 /**

@@ -72,6 +72,8 @@ function readString(input: string, start: number): { value: string; end: number 
       index = quote + 2;
       continue;
     }
+    // PostgreSQL refuses NUL in text; refusing it here keeps that a 400 rather than a database error.
+    if (value.includes('\u0000')) throw filterSyntaxError(input, start, 'a string may not contain NUL');
     return { value, end: quote + 1 };
   }
   throw filterSyntaxError(input, start, 'unterminated string literal');

@@ -130,7 +130,8 @@ describe('parseFilter', () => {
       () => parseFilter(`a in (${Array.from({ length: 101 }, () => '1').join(',')})`),
       /at most 100/,
     );
-    assert.throws(() => parseFilter(`a eq '${'x'.repeat(3000)}'`), /longer than 2048/);
+    assert.throws(() => parseFilter(`a eq '${'x'.repeat(5000)}'`), /longer than 4096/);
+    assert.throws(() => parseFilter("a eq 'x\u0000y'"), /may not contain NUL/);
     assert.throws(() => parseFilter('a eq 1 or a eq 2', { maxTerms: 1 }), /more than 1 conditions/);
   });
 

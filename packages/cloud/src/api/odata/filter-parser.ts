@@ -21,7 +21,8 @@ export interface FilterLimits {
 }
 
 export const DEFAULT_FILTER_LIMITS: Readonly<FilterLimits> = Object.freeze({
-  maxLength: 2048,
+  // Room for an `in` list of 100 GUIDs; Node's 16 KiB header limit bounds the URL anyway.
+  maxLength: 4096,
   maxDepth: 16,
   maxTerms: 64,
   maxInValues: 100,

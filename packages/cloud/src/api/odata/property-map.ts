@@ -7,7 +7,7 @@ import { ODataError } from './errors.js';
  * - `datetime`: PostgreSQL `timestamptz(3)` (millisecond precision, so values survive a round trip
  *   through a JS `Date`), SQLite text in `Date#toISOString()` form so text order is time order.
  * - `guid`: lower-case text, or PostgreSQL `uuid`.
- * - `number`: integer or real.
+ * - `number`: real, or integer with {@link ScalarProperty.integer}.
  */
 export type PropertyType = 'string' | 'bool' | 'datetime' | 'guid' | 'number';
 
@@ -33,6 +33,8 @@ export interface ScalarProperty {
    * term starts the value, as Graph searches mail and userPrincipalName.
    */
   search?: 'words' | 'prefix';
+  /** For `number`s kept in an integer column: a fractional or huge literal is a 400, not a database error. */
+  integer?: boolean;
 }
 
 /**

@@ -60,8 +60,12 @@ function bindClause(clause: Clause, map: PropertyMap): BoundFilter {
   const found = requireProperty(map, clause.property, OPTION);
   if (found.spec.type === 'collection' || !found.spec.search)
     throw unsupportedProperty(map, found.name, OPTION);
-  if (clause.term.trim() === '')
-    throw new ODataError('BadRequest', `The $search term for '${found.name}' is empty.`);
+  if (clause.term.trim() === '') {
+    throw new ODataError('BadRequest', `The $search term for '${found.name}' is empty.`, { option: OPTION });
+  }
+  if (clause.term.includes('\u0000')) {
+    throw new ODataError('BadRequest', 'A $search term may not contain NUL.', { option: OPTION });
+  }
   return {
     kind: 'search',
     target: { property: found.name, column: found.spec.column, type: 'string', caseInsensitive: true },

@@ -61,6 +61,8 @@ function filtersFor(data: FixtureData): string[] {
     'signInCount le 3 or signInCount eq null',
     'not (signInCount gt 10)',
     'signInCount eq 12.5 or signInCount eq 3',
+    'level ge 3 and not (level eq 4)',
+    'level in (0, 2)',
     `id eq ${someone.id}`,
     `id eq '${other.id.toUpperCase()}'`,
     `id in (${someone.id}, ${other.id})`,
@@ -90,6 +92,7 @@ const ORDERINGS: { query: Record<string, string>; label: string }[] = [
   { label: 'createdDateTime desc, one page', query: { $orderby: 'createdDateTime desc', $top: '999' } },
   { label: 'department asc, mail desc', query: { $orderby: 'department asc, mail desc', $top: '13' } },
   { label: 'boolean key', query: { $orderby: 'accountEnabled', $top: '60' } },
+  { label: 'integer key', query: { $orderby: 'level desc', $top: '33' } },
   {
     label: 'top 1 with a filter',
     query: { $orderby: 'userPrincipalName', $top: '1', $filter: "startswith(displayName,'zo')" },

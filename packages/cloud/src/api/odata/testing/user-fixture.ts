@@ -14,6 +14,7 @@ export type FixtureUser = {
   account_enabled: boolean;
   created_at: string;
   sign_in_count: number | null;
+  level: number;
 };
 
 export type FixtureData = {
@@ -63,6 +64,7 @@ export const USER_PROPERTIES = definePropertyMap({
     accountEnabled: { column: 'users.account_enabled', type: 'bool', filterable: true, sortable: true },
     createdDateTime: { column: 'users.created_at', type: 'datetime', filterable: true, sortable: true },
     signInCount: { column: 'users.sign_in_count', type: 'number', filterable: true, sortable: true },
+    level: { column: 'users.level', type: 'number', integer: true, filterable: true, sortable: true },
     assignedLicenses: {
       type: 'collection',
       table: 'user_licenses',
@@ -137,6 +139,7 @@ export function makeFixture(count = 500, seed = 20261125): FixtureData {
       // 200 distinct instants for 500 users: plenty of ties for the id tie-breaker.
       created_at: new Date(base + Math.floor(next() * 200) * 3_600_123).toISOString(),
       sign_in_count: next() < 0.1 ? null : Math.floor(next() * 40) + (next() < 0.1 ? 0.5 : 0),
+      level: Math.floor(next() * 5),
     });
     for (const sku of SKUS) if (next() < 0.3) data.user_licenses.push({ user_id: id, sku_id: sku });
     data.user_proxy_addresses.push({ user_id: id, address: `SMTP:${upn}` });
@@ -167,7 +170,8 @@ export async function createFixtureTables(db: Kysely<FixtureDatabase>, dialect: 
   await sql`create table users (
     id ${guid} primary key, display_name ${text}, upn ${text} not null, mail ${text}, department ${text},
     job_title ${text}, account_enabled ${sql.raw(pg ? 'boolean' : 'integer')} not null,
-    created_at ${sql.raw(pg ? 'timestamptz(3)' : 'text')} not null, sign_in_count ${sql.raw(pg ? 'double precision' : 'real')}
+    created_at ${sql.raw(pg ? 'timestamptz(3)' : 'text')} not null, sign_in_count ${sql.raw(pg ? 'double precision' : 'real')},
+    level integer not null
   )`.execute(db);
   await sql`create index users_upn_lower on users (lower(upn))`.execute(db);
   await sql`create table user_licenses (user_id ${guid} not null references users (id), sku_id ${guid} not null)`.execute(
