@@ -273,3 +273,31 @@ test('random expressions never throw anything but ExpressionError (fuzz)', () =>
     }
   }
 });
+
+test('FormatDateTime: the documented example, Generalized Time in, ISO out, offsets, bad input', () => {
+  assert.equal(
+    run('FormatDateTime([x], , "yyyyMMddHHmmss.fZ", "yyyy-MM-dd")', { x: '20150123105347.1Z' }),
+    '2015-01-23',
+  );
+  assert.equal(
+    run('FormatDateTime([whenCreated], , "yyyyMMddHHmmss.fZ", "yyyy-MM-ddTHH:mm:ss.fffZ")', {
+      whenCreated: '20261125150404.0Z',
+    }),
+    '2026-11-25T15:04:04.000Z',
+  );
+  assert.equal(
+    run('FormatDateTime([x], , "yyyy-MM-ddzzz", "yyyy-MM-dd HH:mm")', { x: '2020-12-31-08:00' }),
+    '2020-12-31 08:00',
+  );
+  assert.equal(
+    run('FormatDateTime([x], "M/d/yyyy h:mm:ss tt", "dd MMM yyyy")', { x: '3/16/2020 7:05:00 PM' }),
+    '16 Mar 2020',
+  );
+  assert.equal(run('FormatDateTime(DateFromNum(129699324000000000), "", "yyyy-MM-dd")'), '2012-01-01');
+  assert.equal(run('FormatDateTime([missing], , "yyyy", "yyyy")'), null);
+  assert.throws(
+    () => run('FormatDateTime([x], , "yyyyMMdd", "yyyy")', { x: '2015-01-23' }),
+    /does not match/,
+  );
+  assert.throws(() => run('FormatDateTime([x], , "yyyyMMdd", "yyyy")', { x: '20150230' }), /does not match/);
+});

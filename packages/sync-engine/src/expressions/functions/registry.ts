@@ -1,4 +1,5 @@
 import { conversionFunctions } from './conversion-functions.js';
+import { formatDateTimeFunction } from './format-date-time.js';
 import type { FunctionDef } from './function-def.js';
 import { logicFunctions } from './logic-functions.js';
 import { replaceFunction } from './replace.js';
@@ -9,6 +10,7 @@ const ALL: readonly FunctionDef[] = [
   ...logicFunctions,
   ...conversionFunctions,
   replaceFunction,
+  formatDateTimeFunction,
 ];
 
 const BY_NAME: ReadonlyMap<string, FunctionDef> = new Map(ALL.map((f) => [f.name.toLowerCase(), f]));
