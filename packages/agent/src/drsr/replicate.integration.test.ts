@@ -120,6 +120,32 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     assert.equal(gone.ntHash, undefined, 'a tombstone keeps no password');
   });
 
+  it("starts from scratch when the watermark is another DC's", async () => {
+    const credentials = creds(syncer, syncerPassword);
+    const first = replicateSecrets({ host: ad.ip, credentials });
+    const all = await collect(first);
+    assert.ok(first.watermark);
+    const foreign = { ...first.watermark, sourceInvocationId: '0badc0de-0000-4000-8000-000000000001' };
+    const run = replicateSecrets({ host: ad.ip, credentials, since: foreign });
+    const again = await collect(run);
+    assert.equal(run.restartedFromScratch, true);
+    assert.equal(again.length, all.length);
+    assert.equal(run.watermark?.sourceInvocationId, first.watermark.sourceInvocationId);
+    for (const a of [...all, ...again]) a.ntHash?.fill(0);
+  });
+
+  it('reports an unknown account or DN as not found', async () => {
+    const credentials = creds(syncer, syncerPassword);
+    await assert.rejects(
+      replicateObject({ host: ad.ip, credentials, account: 'nobody-here' }),
+      isCode('drsr.name_not_found'),
+    );
+    await assert.rejects(
+      replicateObject({ host: ad.ip, credentials, account: `CN=nobody-here,${ou}` }),
+      isCode('drsr.name_not_found'),
+    );
+  });
+
   it('replicates one account with EXOP_REPL_OBJ', async () => {
     const one = await replicateObject({
       host: ad.ip,

@@ -7,8 +7,11 @@ import { isWantedAccount, type ReplicatedAccount, toAccount } from './account.js
 import { PHS_ATTRIBUTES } from './drsuapi/attributes.js';
 import {
   ERROR_ACCESS_DENIED,
+  ERROR_DS_CANT_FIND_EXPECTED_NC,
   ERROR_DS_DRA_ACCESS_DENIED,
+  ERROR_DS_DRA_BAD_DN,
   EXOP,
+  EXOP_ERR_SUCCESS,
   MAX_NDR_SIZE,
   NAME_FORMAT,
   NC_REPLICATION_FLAGS,
@@ -105,16 +108,21 @@ async function discoverDomain(session: DrsuapiSession, opts: ConnectionOptions):
   return { namingContext: root.name, dnsDomain: root.domain, destinationDsa: dc.ntdsDsaObjectGuid };
 }
 
-function checkReply(reply: GetNcChangesReply, opts: ConnectionOptions, nc: string): void {
+function checkReply(reply: GetNcChangesReply, opts: ConnectionOptions, nc: string, root = nc): void {
   if (reply.status === 0) return;
   const account = `${opts.credentials.domain}\\${opts.credentials.username}`;
   if (reply.status === ERROR_DS_DRA_ACCESS_DENIED || reply.status === ERROR_ACCESS_DENIED) {
     throw new DrsrError(
       'drsr.missing_rights',
       `${account} may not replicate secrets: grant 'Replicating Directory Changes' and ` +
-        `'Replicating Directory Changes All' on ${nc} to ${account}`,
+        `'Replicating Directory Changes All' on ${root} to ${account}`,
       { status: reply.status },
     );
+  }
+  if (reply.status === ERROR_DS_DRA_BAD_DN || reply.status === ERROR_DS_CANT_FIND_EXPECTED_NC) {
+    throw new DrsrError('drsr.name_not_found', `the DC has no object or naming context ${nc}`, {
+      status: reply.status,
+    });
   }
   throw new DrsrError('drsr.rpc_fault', `IDL_DRSGetNCChanges failed with Win32 error ${reply.status}`, {
     status: reply.status,
@@ -234,7 +242,16 @@ export async function replicateObject(opts: ObjectOptions): Promise<ReplicatedAc
       extendedOp: EXOP.REPL_OBJ,
       partialAttributeSet: PARTIAL_ATTRIBUTE_SET,
     });
-    checkReply(reply, opts, domain.namingContext);
+    checkReply(reply, opts, dn, domain.namingContext);
+    if (reply.extendedRet !== EXOP_ERR_SUCCESS) {
+      throw new DrsrError(
+        'drsr.rpc_fault',
+        `EXOP_REPL_OBJ for ${dn} failed (extended result ${reply.extendedRet})`,
+        {
+          status: reply.extendedRet,
+        },
+      );
+    }
     const obj = reply.objects.find((o) => o.name.dn.toLowerCase() === dn.toLowerCase()) ?? reply.objects[0];
     if (!obj) throw new DrsrError('drsr.name_not_found', `the DC returned no object for ${dn}`);
     return toAccount(obj, reply.prefixTable, session.sessionKey);

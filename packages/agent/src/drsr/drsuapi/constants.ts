@@ -48,6 +48,8 @@ export const OBJECT_REPLICATION_FLAGS = DRS_OPT.INIT_SYNC | DRS_OPT.WRIT_REP;
 
 /** EXOP_* extended operations ([MS-DRSR] 5.45). */
 export const EXOP = { NONE: 0, REPL_OBJ: 6 } as const;
+/** EXOP_ERR_SUCCESS: the extended operation did what was asked. */
+export const EXOP_ERR_SUCCESS = 1;
 
 /** DS_NAME_FORMAT values for IDL_DRSCrackNames ([MS-DRSR] 4.1.4.1.3). */
 export const NAME_FORMAT = {
