@@ -4,6 +4,7 @@ import { GLOBAL_ADMIN } from '../api/access.js';
 import { type AnyRoute, defineRoute } from '../api/route.js';
 import { collection, entity, idParams, noBody } from '../api/schemas/common.js';
 import { notFound } from '../errors.js';
+import type { AdminAudit } from './admin-audit.js';
 import type { AgentRecord, AgentRegistry } from './agent-registry.js';
 import type { CycleLeases } from './cycle-lease.js';
 import type { JobQueue } from './jobs.js';
@@ -18,6 +19,7 @@ export interface AgentAdminDeps {
   registry: AgentRegistry;
   leases: CycleLeases;
   jobs: JobQueue;
+  audit: AdminAudit;
   publicUrl: string;
 }
 
@@ -62,10 +64,16 @@ export function agentAdminRoutes(deps: AgentAdminDeps): AnyRoute[] {
       params: idParams,
       body: noBody,
       response: undefined,
-      handler: async ({ params }) => {
-        if (!(await deps.registry.remove(params.id))) throw notFound(params.id);
-        await deps.leases.releaseAllOf(params.id);
-        await deps.jobs.cancelForAgent(params.id);
+      handler: async ({ params, principal }) => {
+        const agent = await deps.registry.find(params.id);
+        if (!agent || !(await deps.registry.remove(agent.id))) throw notFound(params.id);
+        await deps.leases.releaseAllOf(agent.id);
+        await deps.jobs.cancelForAgent(agent.id);
+        await deps.audit(principal, {
+          activity: 'Delete cloudsync agent',
+          operationType: 'Delete',
+          target: { id: agent.id, type: 'Agent', name: agent.host },
+        });
       },
     }),
   ];

@@ -257,6 +257,18 @@ export function runAgentApiContract(label: string, databaseUrl: () => Promise<st
       assert.equal(pulled.configurations[0]?.notificationEmail, 'ops@contoso.test');
       assert.equal(pulled.configurations[0]?.enabled, true);
       assert.equal((await fx.call('DELETE', `/v1.0/cloudsync/configurations/${cfg.id}`)).status, 204);
+      const audits = await fx.call('GET', '/v1.0/auditLogs/directoryAudits');
+      const mine = (
+        audits.body as { value: { activityDisplayName: string; targetResources: { id: string }[] }[] }
+      ).value
+        .filter((a) => a.targetResources[0]?.id === cfg.id)
+        .map((a) => a.activityDisplayName);
+      assert.deepEqual(mine.sort(), [
+        'Add sync configuration',
+        'Delete sync configuration',
+        'Enable sync configuration',
+        'Update sync configuration',
+      ]);
       assert.equal((await fx.call('GET', `/v1.0/cloudsync/configurations/${cfg.id}`)).status, 404);
 
       async function newConfiguration2(dnsName: string) {

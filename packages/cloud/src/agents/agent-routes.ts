@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../directory/clock.js';
 import { type SyncConfigurations, toProtocolConfiguration } from '../sync-config/configuration-store.js';
+import type { AdminAudit } from './admin-audit.js';
 import { type PrincipalOf, parseMessage, principalOfRequest } from './agent-http.js';
 import type { AgentRecord, AgentRegistry } from './agent-registry.js';
 import type { CycleLeases } from './cycle-lease.js';
@@ -30,6 +31,7 @@ export interface AgentApiDeps {
   clock: Clock;
   principalOf: PrincipalOf;
   requireAgent(request: FastifyRequest): Promise<AgentRecord>;
+  audit: AdminAudit;
   /** The OpenID issuer (`<public URL>/oauth2`); its token endpoint is `<issuer>/token`. */
   issuer: string;
   publicUrl: string;
@@ -58,6 +60,11 @@ export function registerAgentRoutes(scope: FastifyInstance, deps: AgentApiDeps):
     const registration = parseMessage(agentRegistrationRequestSchema, request.body);
     const { agent, repaired } = await deps.registry.register(registration, principal.id);
     request.log.info({ agentId: agent.id, host: agent.host, repaired }, 'agent registered');
+    await deps.audit(principal, {
+      activity: repaired ? 'Repair cloudsync agent' : 'Register cloudsync agent',
+      operationType: repaired ? 'Update' : 'Add',
+      target: { id: agent.id, type: 'Agent', name: agent.host },
+    });
     return reply.code(repaired ? 200 : 201).send(
       agentRegistrationResponseSchema.parse({
         agentId: agent.id,

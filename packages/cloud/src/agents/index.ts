@@ -8,6 +8,7 @@ import type { Database } from '../store/schema.js';
 import { configurationRoutes } from '../sync-config/configuration-routes.js';
 import { createSyncConfigurations, type SyncConfigurations } from '../sync-config/configuration-store.js';
 import { createProvisionOnDemand, type ProvisionOnDemand } from '../sync-config/provision-on-demand.js';
+import { type AdminAudit, createAdminAudit } from './admin-audit.js';
 import { agentAdminRoutes } from './admin-routes.js';
 import { createRequireAgent, installAgentErrors, type PrincipalOf } from './agent-http.js';
 import { type AgentRecord, type AgentRegistry, createAgentRegistry } from './agent-registry.js';
@@ -42,6 +43,8 @@ export interface CloudSync {
   leases: CycleLeases;
   jobs: JobQueue;
   provisionOnDemand: ProvisionOnDemand;
+  /** Records admin actions on agents and configurations in the directory audit log. */
+  audit: AdminAudit;
   /**
    * The check every agent route starts with (throws protocol errors; pair with `installAgentErrors`).
    * @example
@@ -73,6 +76,7 @@ export function createCloudSync(deps: CloudSyncDeps): CloudSync {
     leases,
     jobs,
     provisionOnDemand: createProvisionOnDemand({ jobs, configurations }),
+    audit: createAdminAudit({ db, clock }),
     requireAgent: createRequireAgent({ principalOf: deps.auth.principalOf, registry }),
     close: () => jobs.close(),
   };

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { AdminAudit } from '../agents/admin-audit.js';
 import type { JobQueue } from '../agents/jobs.js';
 import { GLOBAL_ADMIN } from '../api/access.js';
 import { type AnyRoute, defineRoute } from '../api/route.js';
 import { collection, entity, idParams, noBody } from '../api/schemas/common.js';
+import type { Principal } from '../auth/principal.js';
 import { readOnlyProperty } from '../errors.js';
 import { assertConfigurationRuns } from './configuration-checks.js';
 import {
@@ -19,6 +21,7 @@ export interface ConfigurationRouteDeps {
   configurations: SyncConfigurations;
   provisionOnDemand: ProvisionOnDemand;
   jobs: JobQueue;
+  audit: AdminAudit;
   publicUrl: string;
 }
 
@@ -32,6 +35,22 @@ const runParams = z.object({ id: idParams.shape.id, runId: z.string().min(1).max
  */
 export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
   const { configurations } = deps;
+  const audited = async (
+    principal: Principal,
+    view: ConfigurationView,
+    activity: string,
+    operationType: 'Add' | 'Update' | 'Delete',
+    changed: readonly string[] = [],
+  ) => {
+    await deps.audit(principal, {
+      activity,
+      operationType,
+      target: { id: view.id, type: 'SyncConfiguration', name: view.domain.dnsName },
+      // Names only: values can be long (mappings) and the log is not the configuration's history.
+      modifiedProperties: changed.map((displayName) => ({ displayName, oldValue: null, newValue: null })),
+    });
+    return view;
+  };
   const context = (path: string) => `${deps.publicUrl}/v1.0/$metadata#${path}`;
   const one = (view: ConfigurationView) => ({
     '@odata.context': context('cloudsync/configurations/$entity'),
@@ -45,8 +64,11 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       params: idParams,
       body: noBody,
       response: entity(configurationSchema),
-      handler: async ({ params }) =>
-        one(await configurations.update(params.id, { enabled: action === 'enable' })),
+      handler: async ({ params, principal }) => {
+        const view = await configurations.update(params.id, { enabled: action === 'enable' });
+        const activity = `${action === 'enable' ? 'Enable' : 'Disable'} sync configuration`;
+        return one(await audited(principal, view, activity, 'Update', ['enabled']));
+      },
     });
   return [
     defineRoute({
@@ -69,9 +91,11 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       body: newConfigurationBody,
       response: entity(configurationSchema),
       status: 201,
-      handler: async ({ body }) => {
+      handler: async ({ body, principal }) => {
         assertConfigurationRuns(body);
-        return one(await configurations.create(body));
+        return one(
+          await audited(principal, await configurations.create(body), 'Add sync configuration', 'Add'),
+        );
       },
     }),
     defineRoute({
@@ -90,11 +114,12 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       params: idParams,
       body: configurationPatchBody,
       response: entity(configurationSchema),
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body, principal }) => {
         const { domain, ...patch } = body;
         if (domain !== undefined) throw readOnlyProperty('domain');
         assertConfigurationRuns(patch);
-        return one(await configurations.update(params.id, patch));
+        const view = await configurations.update(params.id, patch);
+        return one(await audited(principal, view, 'Update sync configuration', 'Update', Object.keys(patch)));
       },
     }),
     defineRoute({
@@ -104,9 +129,11 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       params: idParams,
       body: noBody,
       response: undefined,
-      handler: async ({ params }) => {
+      handler: async ({ params, principal }) => {
+        const view = await configurations.get(params.id);
         await configurations.remove(params.id);
         await deps.jobs.cancelForConfiguration(params.id);
+        await audited(principal, view, 'Delete sync configuration', 'Delete');
       },
     }),
     toggle('enable'),
@@ -118,8 +145,13 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       params: idParams,
       body: noBody,
       response: undefined,
-      handler: async ({ params }) => {
-        await configurations.requestRestart(params.id);
+      handler: async ({ params, principal }) => {
+        await audited(
+          principal,
+          await configurations.requestRestart(params.id),
+          'Restart sync configuration',
+          'Update',
+        );
       },
     }),
     defineRoute({
