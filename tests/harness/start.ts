@@ -55,7 +55,13 @@ function stopAll(code: number): Promise<void> {
   stopping ??= (async () => {
     const t = performance.now();
     killRunningCommands();
-    await Promise.allSettled([dc?.stop(), pg?.stop()]);
+    const timed = async (name: string, stop: (() => Promise<void>) | undefined) => {
+      if (!stop) return;
+      const t0 = performance.now();
+      await stop();
+      say(`${name} stopped in ${seconds(t0)}`);
+    };
+    await Promise.allSettled([timed('DC', dc?.stop), timed('PostgreSQL', pg?.stop)]);
     if (runDir && process.env.CLOUDSYNC_TEST_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
     else if (runDir) say(`kept ${runDir}`);
     say(`stopped in ${seconds(t)}`);
