@@ -34,6 +34,18 @@ export interface BuildOptions {
   lookupTxt?: TxtLookup;
 }
 
+/** Fastify's `https` options when a certificate is configured: TLS 1.2 at least. */
+export function httpsOptions(config: Pick<CloudConfig, 'tlsCert' | 'tlsKey'>) {
+  if (!config.tlsCert || !config.tlsKey) return {};
+  return {
+    https: {
+      cert: readFileSync(config.tlsCert),
+      key: readFileSync(config.tlsKey),
+      minVersion: 'TLSv1.2' as const,
+    },
+  };
+}
+
 const PURGE_EVERY_MS = 6 * 60 * 60 * 1000;
 
 /** Opens the store (migrating it) and the directory, for commands that do not serve HTTP. */
@@ -65,15 +77,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
     });
     const app = Fastify({
       ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
-      ...(config.tlsCert && config.tlsKey
-        ? {
-            https: {
-              cert: readFileSync(config.tlsCert),
-              key: readFileSync(config.tlsKey),
-              minVersion: 'TLSv1.2' as const,
-            },
-          }
-        : {}),
+      ...httpsOptions(config),
       bodyLimit: 1024 * 1024,
     });
     for (const warning of config.warnings) app.log.warn(warning);
