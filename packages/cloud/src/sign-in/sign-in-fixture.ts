@@ -52,13 +52,19 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * Starts the sign-in slice of the cloud on SQLite (default) or on `databaseUrl` (PostgreSQL), with
- * one tenant. `register` adds routes (e.g. a protected test route) before the server listens.
- */
-export async function startSignInFixture(
-  options: { databaseUrl?: string; register?: (app: FastifyInstance, auth: Auth) => void } = {},
-): Promise<SignInFixture> {
+export interface SignInFixtureOptions {
+  /** PostgreSQL URL; a SQLite file in memory otherwise. */
+  databaseUrl?: string;
+  /** Reuse the store (and tenant) of an earlier fixture, e.g. to restart the cloud; not closed by `close`. */
+  store?: Store;
+  /** The cloud's public URL (and so its issuer), when it must differ from where it listens (a restart). */
+  publicUrl?: string;
+  /** Adds routes (e.g. a protected test route) before the server listens. */
+  register?: (app: FastifyInstance, auth: Auth) => void;
+}
+
+/** Starts the sign-in slice of the cloud with one tenant, on SQLite unless told otherwise. */
+export async function startSignInFixture(options: SignInFixtureOptions = {}): Promise<SignInFixture> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -66,25 +72,28 @@ export async function startSignInFixture(
       done();
     },
   });
-  const store = await openStore(
-    options.databaseUrl ? { databaseUrl: options.databaseUrl } : { sqliteFile: ':memory:' },
-  );
+  const store =
+    options.store ??
+    (await openStore(
+      options.databaseUrl ? { databaseUrl: options.databaseUrl } : { sqliteFile: ':memory:' },
+    ));
   const { db } = store;
-  await db
-    .insertInto('tenant')
-    .values({
-      id: randomUUID(),
-      display_name: 'Contoso',
-      initial_domain: 'contoso.cloudsync.test',
-      created_at: new Date().toISOString(),
-    })
-    .execute();
+  if (!options.store)
+    await db
+      .insertInto('tenant')
+      .values({
+        id: randomUUID(),
+        display_name: 'Contoso',
+        initial_domain: 'contoso.cloudsync.test',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logger: FastifyBaseLogger = pino({ level: 'debug' }, sink);
   const app = Fastify({ loggerInstance: logger });
-  const auth = await createAuth({ db, config: { publicUrl: url }, log: app.log });
+  const auth = await createAuth({ db, config: { publicUrl: options.publicUrl ?? url }, log: app.log });
   await auth.register(app);
   options.register?.(app, auth);
   await app.listen({ host: '127.0.0.1', port });
@@ -156,7 +165,7 @@ export async function startSignInFixture(
     },
     async close() {
       await app.close();
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

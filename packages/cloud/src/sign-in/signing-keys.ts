@@ -52,6 +52,40 @@ export async function ensureSignInKeys(db: Kysely<SignInDatabase>): Promise<Sign
   return loadSignInKeys(db);
 }
 
+/**
+ * Adds a new signing key. The provider signs with the newest key from its next start; older keys
+ * stay published (and accepted by the admin API) until `retireSigningKeys` removes them, so tokens
+ * signed before the rotation keep working until they expire.
+ * @example
+ *   const kid = await rotateSigningKey(db); // then restart the cloud
+ */
+export async function rotateSigningKey(db: Kysely<SignInDatabase>, now = new Date()): Promise<string> {
+  const jwk = await newSigningKey();
+  const kid = jwk.kid ?? '';
+  await db
+    .insertInto('sign_in_keys')
+    .values({ kid, purpose: 'signing', material: JSON.stringify(jwk), created_at: now.toISOString() })
+    .execute();
+  return kid;
+}
+
+/** Removes signing keys created before `before`, always keeping the newest one. Returns their kids. */
+export async function retireSigningKeys(db: Kysely<SignInDatabase>, before: Date): Promise<string[]> {
+  const keys = await db
+    .selectFrom('sign_in_keys')
+    .select(['kid', 'created_at'])
+    .where('purpose', '=', 'signing')
+    .orderBy('created_at', 'desc')
+    .orderBy('kid')
+    .execute();
+  const retired = keys
+    .slice(1)
+    .filter((k) => k.created_at < before.toISOString())
+    .map((k) => k.kid);
+  if (retired.length > 0) await db.deleteFrom('sign_in_keys').where('kid', 'in', retired).execute();
+  return retired;
+}
+
 async function loadSignInKeys(db: Kysely<SignInDatabase>): Promise<SignInKeys> {
   const rows = await db
     .selectFrom('sign_in_keys')
