@@ -11,4 +11,4 @@ export {
   replicateObject,
   replicateSecrets,
 } from './replicate.js';
-export { parseWatermark, type Watermark, watermarkSchema } from './watermark.js';
+export { parseWatermark, type Watermark } from './watermark.js';

@@ -55,7 +55,7 @@ export interface ReplicationOptions extends ConnectionOptions {
 export interface ReplicationRun extends AsyncIterable<ReplicatedAccount> {
   /** Set once iteration has finished cleanly: save it and pass it as `since` next time. */
   readonly watermark: Watermark | undefined;
-  /** True when `since` was given but could not be used (another DC or domain): a full run. */
+  /** True when `since` was given but belongs to another DC (or a restored one): a full run. */
   readonly restartedFromScratch: boolean;
 }
 
@@ -149,17 +149,13 @@ export function replicateSecrets(opts: ReplicationOptions): ReplicationRun {
     const session = await openSession(opts);
     try {
       const domain = await discoverDomain(session, opts);
-      let since =
-        opts.since?.namingContext.toLowerCase() === domain.namingContext.toLowerCase()
-          ? opts.since
-          : undefined;
-      state.restarted = opts.since !== undefined && since === undefined;
+      let since = opts.since;
       let from = since ? usnVectorOf(since) : ZERO_USN_VECTOR;
       for (let page = 0; ; page++) {
         if (opts.signal?.aborted) throw new DrsrError('drsr.aborted', 'replication was cancelled');
         const reply = await session.getNcChanges({
           destinationDsa: domain.destinationDsa,
-          sourceInvocationId: since?.sourceInvocationId,
+          sourceInvocationId: since?.invocationId,
           nc: { dn: domain.namingContext },
           from,
           upToDate: since ? cursorsOf(since) : undefined,
@@ -170,7 +166,7 @@ export function replicateSecrets(opts: ReplicationOptions): ReplicationRun {
           partialAttributeSet: PARTIAL_ATTRIBUTE_SET,
         });
         checkReply(reply, opts, domain.namingContext);
-        if (page === 0 && since && reply.sourceInvocationId !== since.sourceInvocationId) {
+        if (page === 0 && since && reply.sourceInvocationId !== since.invocationId) {
           // The watermark is another DC's (or a restored one's): its USNs mean nothing here.
           since = undefined;
           state.restarted = true;
@@ -185,12 +181,7 @@ export function replicateSecrets(opts: ReplicationOptions): ReplicationRun {
         }
         from = reply.to;
         if (!reply.moreData) {
-          state.watermark = toWatermark(
-            domain.namingContext,
-            reply.sourceInvocationId,
-            reply.to,
-            reply.upToDate ?? [],
-          );
+          state.watermark = toWatermark(reply.sourceInvocationId, reply.to, reply.upToDate ?? []);
           return;
         }
       }
