@@ -6,12 +6,18 @@ import { LIMITS } from '../limits.js';
  * A mapped target attribute value: a string, number or boolean, a list of strings (multi-valued
  * attributes such as `proxyAddresses`, `businessPhones`), or null for "no value".
  */
+/** A string value; NUL is refused, since PostgreSQL cannot store it in text. */
+const targetString = z
+  .string()
+  .max(LIMITS.attributeValueLength)
+  .refine((s) => !s.includes('\u0000'), 'a value must not contain NUL');
+
 export const targetValueSchema = z.union([
-  z.string().max(LIMITS.attributeValueLength),
+  targetString,
   z.number().finite(),
   z.boolean(),
   z.null(),
-  z.array(z.string().max(LIMITS.attributeValueLength)).max(LIMITS.attributeValues),
+  z.array(targetString).max(LIMITS.attributeValues),
 ]);
 export type TargetValue = z.infer<typeof targetValueSchema>;
 

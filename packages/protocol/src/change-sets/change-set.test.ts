@@ -47,6 +47,16 @@ test('too many attribute values or a huge string are refused; empty arrays and n
   assert.equal(changeSetPageSchema.safeParse(page).success, false);
 });
 
+test('NUL in a value is refused', () => {
+  const page = base();
+  const attrs = (page.changes as { attributes: Record<string, unknown> }[])[0]?.attributes ?? {};
+  attrs.displayName = 'a\u0000b';
+  assert.equal(changeSetPageSchema.safeParse(page).success, false);
+  attrs.displayName = 'ok';
+  attrs.proxyAddresses = ['smtp:a@x', 'b\u0000'];
+  assert.equal(changeSetPageSchema.safeParse(page).success, false);
+});
+
 test('sequence starts at 1', () => {
   const page = base();
   page.sequence = 0;

@@ -38,6 +38,8 @@ export function coerceToTarget(value: ExprValue, type: TargetType | undefined): 
   const list = toTextList(value);
   if (list.some(tooLong))
     return { ok: false, message: `a value is longer than ${LIMITS.attributeValueLength} characters` };
+  if (list.some((s) => s.includes('\u0000')))
+    return { ok: false, message: 'a value contains a NUL character' };
   if (kind === 'string[]') {
     if (list.length > LIMITS.attributeValues)
       return { ok: false, message: `more than ${LIMITS.attributeValues} values` };

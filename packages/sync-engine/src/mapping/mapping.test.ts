@@ -203,6 +203,15 @@ test('IgnoreFlowIfNullOrEmpty leaves the attribute out entirely', () => {
   assert.deepEqual(mapper.map({ department: 'Ops' }).attributes, { department: 'Ops' });
 });
 
+test('a value with NUL is a problem, not sent', () => {
+  const mapper = createObjectMapper('user', [
+    { target: 'department', source: { kind: 'attribute', name: 'department' }, applyWhen: 'always' },
+  ]);
+  const m = mapper.map({ department: 'R\u0000D' });
+  assert.deepEqual(m.attributes, {});
+  assert.match(m.problems[0]?.message ?? '', /NUL/);
+});
+
 test('a boolean target refuses a value that is not a boolean', () => {
   const mapper = createObjectMapper('user', [
     { target: 'accountEnabled', source: { kind: 'attribute', name: 'x' }, applyWhen: 'always' },
@@ -262,4 +271,59 @@ test('previewMappings runs every default user mapping on a sample', () => {
   assert.equal(results.length, DEFAULT_MAPPINGS.user.length);
   const failed = results.filter((r) => !r.ok).map((r) => r.target);
   assert.deepEqual(failed, ['accountEnabled']);
+});
+
+test('odd values in any attribute never throw and always fit the wire contract (fuzz)', () => {
+  const odd: unknown[] = [
+    '',
+    ' ',
+    'x'.repeat(1000),
+    '🚀Zoë\u0000\u200b',
+    '-2147483648',
+    '4294967296',
+    'True',
+    0,
+    -1,
+    true,
+    new Uint8Array(0),
+    new Uint8Array(16),
+    new Uint8Array(3),
+    [],
+    ['a', 'b'],
+    [new Uint8Array(2), 'mixed'],
+    null,
+    undefined,
+  ];
+  const names = [
+    ...new Set(
+      Object.values(DEFAULT_MAPPINGS).flatMap((ms) =>
+        ms.flatMap((m) => (m.source.kind === 'attribute' ? [m.source.name] : [])),
+      ),
+    ),
+  ];
+  names.push('userAccountControl', 'groupType', 'objectSid', 'cn', 'sAMAccountName', 'mailNickname');
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  for (const type of ['user', 'group', 'contact'] as const) {
+    const mapper = createObjectMapper(type, DEFAULT_MAPPINGS[type]);
+    for (let i = 0; i < 300; i++) {
+      const attrs: Record<string, unknown> = { objectGUID };
+      for (const n of names) if (rand(2)) attrs[n] = odd[rand(odd.length)];
+      const mapped = mapper.map(withSynthesizedAttributes(attrs as SourceAttributes, domain));
+      const change = {
+        op: 'upsert',
+        objectType: type,
+        anchor: 'AAECAwQFBgcICQoLDA0ODw==',
+        objectGuid: '03020100-0504-0706-0809-0a0b0c0d0e0f',
+        distinguishedName: 'CN=x,DC=y',
+        attributes: mapped.attributes,
+        creationOnlyAttributes: mapped.creationOnlyAttributes,
+      };
+      const parsed = upsertChangeSchema.safeParse(change);
+      assert.ok(parsed.success, JSON.stringify(parsed.error?.issues[0]));
+    }
+  }
 });
