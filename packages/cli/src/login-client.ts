@@ -118,6 +118,28 @@ export async function signInAsAdmin(input: {
   return { accessToken, expiresAt };
 }
 
+/**
+ * Exchanges a refresh token (from the device flow) for a new admin API token.
+ * @example
+ *   const next = await refreshSignIn({ cloudUrl, refreshToken: saved.refreshToken });
+ */
+export async function refreshSignIn(input: {
+  cloudUrl: string;
+  refreshToken: string;
+}): Promise<SignInResult> {
+  const { token_endpoint } = await discover(input.cloudUrl);
+  const { body } = await postForm(token_endpoint, {
+    grant_type: 'refresh_token',
+    client_id: CLI_CLIENT_ID,
+    refresh_token: input.refreshToken,
+    resource: GRAPH_RESOURCE,
+  });
+  if (body.error) {
+    throw new LoginError('your sign-in has expired or was revoked: run `cloudsync login` again', body.error);
+  }
+  return toResult(body);
+}
+
 /** A device sign-in under way: show `verificationUri` and `userCode`, then `wait()`. */
 export interface DeviceSignIn {
   userCode: string;

@@ -12,7 +12,7 @@ import {
 } from '../../cloud/src/sign-in/sign-in-fixture.js';
 import { LoginError } from './login-client.js';
 import { type LoginIo, runLogin } from './login-command.js';
-import { credentialsPath, readCredentials } from './login-credentials.js';
+import { credentialsPath, readCredentials, storedAccessToken } from './login-credentials.js';
 
 let fx: SignInFixture;
 let admin: FixtureUser;
@@ -106,5 +106,25 @@ describe('cloudsync login (device flow)', () => {
     const saved = await readCredentials(fx.url, home);
     assert.ok(saved?.refreshToken, 'offline_access gives the CLI a refresh token');
     assert.equal((await apiAs(saved?.accessToken ?? '')).status, 200);
+
+    // Later commands: the stored token while valid; a refreshed one once it is about to expire.
+    assert.equal(await storedAccessToken({ home }), saved.accessToken);
+    const later = new Date(Date.parse(saved.expiresAt));
+    const renewed = await storedAccessToken({ home, now: later });
+    assert.notEqual(renewed, saved.accessToken);
+    assert.equal((await apiAs(renewed)).status, 200);
+    const resaved = await readCredentials(fx.url, home);
+    assert.equal(resaved?.accessToken, renewed);
+    assert.notEqual(resaved?.refreshToken, saved.refreshToken, 'the refresh token rotates');
+  });
+
+  test('without a refresh token, an expired token means signing in again', async () => {
+    const lines: string[] = [];
+    await runLogin({ cloud: fx.url, username: admin.upn, passwordStdin: true }, io(admin.password, lines));
+    const saved = await readCredentials(fx.url, home);
+    await assert.rejects(
+      storedAccessToken({ cloudUrl: fx.url, home, now: new Date(Date.parse(saved?.expiresAt ?? '')) }),
+      /run `cloudsync login` again/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { LoginError, refreshSignIn } from './login-client.js';
 
 /** What `cloudsync login` keeps for one cloud. */
 export interface StoredCredentials {
@@ -62,4 +63,36 @@ export async function readCredentials(
   const file = await readFileOrEmpty(credentialsPath(home));
   const key = cloudUrl ?? file.current;
   return key ? file.clouds[key] : undefined;
+}
+
+/** Tokens are renewed this long before they expire, so a command never starts with a dying one. */
+const RENEW_BEFORE_MS = 60_000;
+
+/**
+ * The access token later commands send to the cloud: the stored one while it is valid, else a new
+ * one from the refresh token (saved back), else a `LoginError` that says to run `cloudsync login`.
+ * @example
+ *   const token = await storedAccessToken({ cloudUrl });
+ *   await fetch(`${cloudUrl}/v1.0/users`, { headers: { authorization: `Bearer ${token}` } });
+ */
+export async function storedAccessToken(
+  options: { cloudUrl?: string; home?: string; now?: Date } = {},
+): Promise<string> {
+  const saved = await readCredentials(options.cloudUrl, options.home);
+  if (!saved) throw new LoginError('not signed in: run `cloudsync login --cloud <url>` first');
+  const now = (options.now ?? new Date()).getTime();
+  if (Date.parse(saved.expiresAt) - RENEW_BEFORE_MS > now) return saved.accessToken;
+  if (!saved.refreshToken)
+    throw new LoginError(`your token for ${saved.cloudUrl} has expired: run \`cloudsync login\` again`);
+  const next = await refreshSignIn({ cloudUrl: saved.cloudUrl, refreshToken: saved.refreshToken });
+  await saveCredentials(
+    {
+      ...saved,
+      accessToken: next.accessToken,
+      expiresAt: next.expiresAt.toISOString(),
+      ...(next.refreshToken ? { refreshToken: next.refreshToken } : {}),
+    },
+    options.home,
+  );
+  return next.accessToken;
 }
