@@ -90,7 +90,13 @@ describe('DirSync delta as the least-privileged service account', () => {
     const untouched = await createUser({ ou, sam: 'same' });
     const group = await createGroup({ ou, name: 'dg' });
     await addMember(group.dn, untouched.dn);
-    const options: DeltaOptions = { domainRoot: env.baseDn, bases: [ou] };
+    // A clock that jumps 10 minutes a call, so every delta may reconcile.
+    let clock = Date.now();
+    const now = () => {
+      clock += 600_000;
+      return new Date(clock);
+    };
+    const options: DeltaOptions = { domainRoot: env.baseDn, bases: [ou], now };
 
     let state = await startDelta(svc, options);
     const quiet = await readDelta(svc, state, options);
@@ -153,6 +159,22 @@ describe('DirSync delta as the least-privileged service account', () => {
 
     const again = await readDelta(svc, result.state, options);
     assert.deepEqual(summary(again.changes), []);
+
+    // Within the minimum interval a deletion waits for the next reconciliation, then comes.
+    const late = await createUser({ ou, sam: 'late' });
+    const withLate = await readDelta(svc, again.state, options);
+    assert.deepEqual(summary(withLate.changes), [`upsert ${late.dn}`]);
+    const lateGuid = await guidOf(late.dn);
+    await deleteEntry(late.dn);
+    const soon = await readDelta(svc, withLate.state, {
+      ...options,
+      now: () => new Date(clock),
+      reconcileMinIntervalMs: 3_600_000,
+    });
+    assert.deepEqual(summary(soon.changes), []);
+    assert.equal(soon.stats.reconcileDeferred, true);
+    const later = await readDelta(svc, soon.state, options);
+    assert.deepEqual(summary(later.changes), [`delete ${lateGuid} deleted`]);
   });
 
   test('a delete is found by tombstone when the account can see them (Administrator)', async () => {

@@ -25,6 +25,8 @@ export interface DeltaState {
   reconciledUsn: string;
   /** objectGUIDs in scope after the last cycle (`encodeGuidSet`). */
   known: string;
+  /** When `known` was last reconciled (ISO 8601). */
+  reconciledAt?: string;
 }
 
 /**
@@ -41,7 +43,14 @@ export interface DeltaOptions {
   /** Subtrees in scope (default: the whole domain). Objects moved out of them count as deleted. */
   bases?: readonly string[];
   deletions?: DeletionStrategy | 'auto';
+  /**
+   * Least time between two reconciliations (default 5 minutes). A scan costs about 60 % of a full
+   * import (see docs/ad-source.md), so in a busy domain deletions are found at most this late.
+   */
+  reconcileMinIntervalMs?: number;
   rangeSize?: number;
+  /** The clock, for tests. */
+  now?: () => Date;
 }
 
 /** One change, ready for mapping. */
@@ -53,7 +62,15 @@ export type AdChange =
 export interface DeltaResult {
   changes: AdChange[];
   state: DeltaState;
-  stats: { dirSyncEntries: number; strategy: DeletionStrategy; reconciled: boolean; scanned?: number };
+  stats: {
+    dirSyncEntries: number;
+    strategy: DeletionStrategy;
+    /** True when the objectGUIDs in scope were scanned this cycle. */
+    reconciled: boolean;
+    scanned?: number;
+    /** True when a reconciliation was due by USN but waits for `reconcileMinIntervalMs`. */
+    reconcileDeferred: boolean;
+  };
 }
 
 /** DirSync filter: every class the agent syncs, by objectClass (kept on tombstones, unlike objectCategory). */
@@ -103,7 +120,12 @@ export async function startDelta(ad: AdConnection, options: DeltaOptions): Promi
   const usn = await highestCommittedUsn(ad);
   const cookie = await dirSyncCurrentCookie(ad, options.domainRoot);
   const known = await scanGuids(ad, options.bases ?? [options.domainRoot]);
-  return { cookie: cookie.toString('base64'), reconciledUsn: usn, known: encodeGuidSet(known) };
+  return {
+    cookie: cookie.toString('base64'),
+    reconciledUsn: usn,
+    known: encodeGuidSet(known),
+    reconciledAt: (options.now?.() ?? new Date()).toISOString(),
+  };
 }
 
 /** Re-reads objects by objectGUID (whole, with ranged members), keyed by hex GUID. */
@@ -211,7 +233,12 @@ export async function readDelta(
   let reconciled = false;
   let scanned: number | undefined;
   let nextKnown = known;
-  if (strategy === 'reconcile' && BigInt(usn) > BigInt(state.reconciledUsn)) {
+  const now = options.now?.() ?? new Date();
+  const since = state.reconciledAt
+    ? now.getTime() - Date.parse(state.reconciledAt)
+    : Number.POSITIVE_INFINITY;
+  const due = since >= (options.reconcileMinIntervalMs ?? 300_000);
+  if (strategy === 'reconcile' && due && BigInt(usn) > BigInt(state.reconciledUsn)) {
     const now = await scanGuids(ad, bases);
     scanned = now.size;
     for (const hex of known) if (!now.has(hex)) addDelete(hex, 'deleted');
@@ -226,7 +253,14 @@ export async function readDelta(
       cookie: cookie.toString('base64'),
       reconciledUsn: reconciled ? usn : state.reconciledUsn,
       known: encodeGuidSet(nextKnown),
+      reconciledAt: reconciled ? now.toISOString() : state.reconciledAt,
     },
-    stats: { dirSyncEntries: changed.size, strategy, reconciled, scanned },
+    stats: {
+      dirSyncEntries: changed.size,
+      strategy,
+      reconciled,
+      scanned,
+      reconcileDeferred: strategy === 'reconcile' && !due && BigInt(usn) > BigInt(state.reconciledUsn),
+    },
   };
 }

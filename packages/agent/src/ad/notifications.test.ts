@@ -125,6 +125,27 @@ describe('change notification', () => {
     }
   });
 
+  test('one-level mode (as Windows AD requires) watches every container, over several connections', async () => {
+    const nested = await createOu('nested', ou);
+    const w = watchChanges({
+      connection,
+      bases: [ou],
+      scope: 'one',
+      searchesPerConnection: 1,
+      debounceMs: 200,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await within(w.started, WAIT_MS, 'start');
+      assert.ok(w.watchedSearches >= 2, `watching ${w.watchedSearches} containers`);
+      const next = w.next();
+      await createUser({ ou: nested, sam: 'ntf' });
+      assert.equal((await within(next, WAIT_MS, 'notification from a nested OU'))?.reason, 'change');
+    } finally {
+      w.close();
+    }
+  });
+
   test('a refused bind is reported and retried, not thrown', async () => {
     const bad = watchChanges({
       connection: { ...connection, password: 'wrong-password' },

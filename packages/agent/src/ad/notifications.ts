@@ -31,6 +31,11 @@ export interface ChangeWatcherOptions {
   /** First and longest wait between reconnect attempts (default 1 s and 30 s). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * `sub` (default): one subtree search a base, falling back to `one` when the DC refuses it.
+   * `one`: one-level searches on every container and OU under each base, as Windows AD requires.
+   */
+  scope?: 'sub' | 'one';
   /** Notification searches per connection (Windows' MaxNotificationPerConn is 5). */
   searchesPerConnection?: number;
   /** Told about connection problems; the watcher keeps retrying regardless. */
@@ -72,6 +77,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
   private waiters: ((s: ChangeSignal | undefined) => void)[] = [];
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private expand: boolean;
   private backoff: number;
   private listeners: ((s: ChangeSignal) => void)[] = [];
   /** Resolves once every search was sent on a bound connection (the first time). */
@@ -80,6 +86,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
 
   constructor(private readonly options: ChangeWatcherOptions) {
     this.searches = options.bases.map((base) => ({ base, scope: 'sub' }));
+    this.expand = options.scope === 'one';
     this.backoff = options.reconnectMinMs ?? 1000;
     this.started = new Promise((resolve) => {
       this.markStarted = resolve;
@@ -100,6 +107,10 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
     const per = this.options.searchesPerConnection ?? 5;
     const opened: PersistentSearchConnection[] = [];
     try {
+      if (this.expand) {
+        this.searches = await this.oneLevelSearches(this.options.bases);
+        this.expand = false;
+      }
       for (let i = 0; i < this.searches.length; i += per) {
         const chunk = this.searches.slice(i, i + per);
         const conn = await PersistentSearchConnection.open(this.options.connection, chunk);
@@ -130,21 +141,36 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
   private async onRefused(search: WatchedSearch | undefined, err: AdError): Promise<void> {
     if (!search || this.closed) return;
     if (search.scope !== 'sub' || !REFUSED_SCOPE.has(err.code)) {
+      // Not a scope problem (rights, DC shutting down): report, and try again after the backoff.
       this.options.onError?.(err);
+      this.restart();
       return;
     }
     // The DC does not do subtree notifications (Windows): watch each container one level.
     try {
-      const containers = await containersUnder(this.options.connection, search.base);
       this.searches = [
         ...this.searches.filter((s) => s !== search),
-        ...containers.map((base) => ({ base, scope: 'one' as const })),
+        ...(await this.oneLevelSearches([search.base])),
       ];
       this.restart();
     } catch (e) {
       this.options.onError?.(this.asAdError(e));
       this.restart();
     }
+  }
+
+  private async oneLevelSearches(bases: readonly string[]): Promise<WatchedSearch[]> {
+    const out: WatchedSearch[] = [];
+    for (const base of bases) {
+      for (const dn of await containersUnder(this.options.connection, base))
+        out.push({ base: dn, scope: 'one' });
+    }
+    return out;
+  }
+
+  /** How many notification searches are open (after a fallback to one-level, one per container). */
+  get watchedSearches(): number {
+    return this.searches.length;
   }
 
   private asAdError(err: unknown): AdError {
