@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { Clock } from '../directory/clock.js';
 import { type SyncConfigurations, toProtocolConfiguration } from '../sync-config/configuration-store.js';
 import type { AdminAudit } from './admin-audit.js';
+import type { ConfigurationForAgent } from './agent-configuration.js';
 import { type PrincipalOf, parseMessage, principalOfRequest } from './agent-http.js';
 import type { AgentRecord, AgentRegistry } from './agent-registry.js';
 import type { CycleLeases } from './cycle-lease.js';
@@ -31,6 +32,7 @@ export interface AgentApiDeps {
   clock: Clock;
   principalOf: PrincipalOf;
   requireAgent(request: FastifyRequest): Promise<AgentRecord>;
+  configurationForAgent: ConfigurationForAgent;
   audit: AdminAudit;
   /** The OpenID issuer (`<public URL>/oauth2`); its token endpoint is `<issuer>/token`. */
   issuer: string;
@@ -40,15 +42,6 @@ export interface AgentApiDeps {
 const agentParams = z.object({ agentId: idSchema });
 const configurationParams = z.object({ configurationId: idSchema });
 const releaseQuery = z.object({ cycleId: idSchema });
-
-/** A configuration of one of the agent's domains, or `CONFIG_NOT_FOUND`. */
-async function configurationOfAgent(deps: AgentApiDeps, agent: AgentRecord, configurationId: string) {
-  const configuration = await deps.configurations.find(configurationId);
-  if (!configuration || !agent.domains.includes(configuration.domain.dnsName.toLowerCase())) {
-    throw new ProtocolError('CONFIG_NOT_FOUND');
-  }
-  return configuration;
-}
 
 /** `POST /agent/v1/agents`, `…/heartbeat`, `GET …/configurations`, `POST|DELETE …/configurations/:id/lease`. */
 export function registerAgentRoutes(scope: FastifyInstance, deps: AgentApiDeps): void {
@@ -93,8 +86,7 @@ export function registerAgentRoutes(scope: FastifyInstance, deps: AgentApiDeps):
   scope.post(AGENT_ROUTES.cycleLease, async (request) => {
     const agent = await deps.requireAgent(request);
     const { configurationId } = parseMessage(configurationParams, request.params);
-    const configuration = await configurationOfAgent(deps, agent, configurationId);
-    if (!configuration.enabled) throw new ProtocolError('CONFIG_DISABLED');
+    await deps.configurationForAgent(agent, configurationId, { enabled: true });
     const claim = parseMessage(cycleLeaseRequestSchema, request.body);
     const answer = await deps.leases.acquireLease({ configurationId, agentId: agent.id, ...claim });
     if (answer.state === 'granted' && claim.kind === 'full') {

@@ -14,6 +14,7 @@ import { createAppRegistrations } from '../sign-in/app-registrations.js';
 import type { SignInTables } from '../sign-in/schema.js';
 import { openStore, type Store, type StoreLocation } from '../store/index.js';
 import { createSyncConfigurations, type SyncConfigurations } from '../sync-config/configuration-store.js';
+import { createConfigurationForAgent } from './agent-configuration.js';
 import { type AgentRegistry, createAgentRegistry } from './agent-registry.js';
 import { type CycleLeases, createCycleLeases } from './cycle-lease.js';
 import { createJobQueue, type JobQueue } from './jobs.js';
@@ -184,6 +185,21 @@ export function runAgentsContract(label: string, newLocation: () => Promise<Stor
       });
     });
 
+    test('an agent sees the configurations of its domains only, enabled and current when asked', async () => {
+      const cfg = await newConfiguration('mine.corp.test');
+      const lookup = createConfigurationForAgent(ctx.configurations);
+      const agent = { domains: ['mine.corp.test'] };
+      assert.equal((await lookup(agent, cfg.id)).id, cfg.id);
+      await assert.rejects(lookup({ domains: ['other.corp.test'] }, cfg.id), { code: 'CONFIG_NOT_FOUND' });
+      await assert.rejects(lookup(agent, randomUUID()), { code: 'CONFIG_NOT_FOUND' });
+      await assert.rejects(lookup(agent, cfg.id, { enabled: true }), { code: 'CONFIG_DISABLED' });
+      const on = await ctx.configurations.update(cfg.id, { enabled: true });
+      assert.equal((await lookup(agent, cfg.id, { enabled: true, version: on.version })).version, on.version);
+      await assert.rejects(lookup(agent, cfg.id, { version: on.version - 1 }), {
+        code: 'CONFIG_VERSION_STALE',
+      });
+    });
+
     describe('cycle lease', () => {
       test('one holder at a time; the other waits, then takes over once the holder stops renewing', async () => {
         const cfg = await newConfiguration('lease.corp.test');
@@ -289,6 +305,21 @@ export function runAgentsContract(label: string, newLocation: () => Promise<Stor
         ctx.clock.advanceMs(1001);
         assert.deepEqual(await ctx.jobs.waitForJobResult(late, 10_000), { state: 'expired' });
         assert.deepEqual(await ctx.jobs.claim(poller, { kinds: ['provision-on-demand'], limit: 1 }), []);
+      });
+
+      test('finished and expired jobs are purged after the retention, queued ones stay', async () => {
+        const target = { agentId: randomUUID() };
+        const poller = { agentId: target.agentId, domains: [] };
+        const done = await ctx.jobs.enqueue({ kind: 'password-reset', target, payload: {} });
+        await ctx.jobs.claim(poller, { kinds: ['password-reset'], limit: 1 });
+        await ctx.jobs.complete(done, target.agentId, { status: 'succeeded', result: null });
+        const expired = await ctx.jobs.enqueue({ kind: 'password-reset', target, payload: {}, ttlMs: 1000 });
+        ctx.clock.advanceMs(7 * 86_400_000);
+        const fresh = await ctx.jobs.enqueue({ kind: 'password-reset', target, payload: {} });
+        assert.ok((await ctx.jobs.purgeFinished(86_400_000)) >= 2);
+        assert.equal(await ctx.jobs.get(done), undefined);
+        assert.equal(await ctx.jobs.get(expired), undefined);
+        assert.equal((await ctx.jobs.get(fresh))?.state, 'queued');
       });
 
       test('a long-poll wakes up when a job is queued', async () => {

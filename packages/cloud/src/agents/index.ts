@@ -10,6 +10,7 @@ import { createSyncConfigurations, type SyncConfigurations } from '../sync-confi
 import { createProvisionOnDemand, type ProvisionOnDemand } from '../sync-config/provision-on-demand.js';
 import { type AdminAudit, createAdminAudit } from './admin-audit.js';
 import { agentAdminRoutes } from './admin-routes.js';
+import { type ConfigurationForAgent, createConfigurationForAgent } from './agent-configuration.js';
 import { createRequireAgent, installAgentErrors, type PrincipalOf } from './agent-http.js';
 import { type AgentRecord, type AgentRegistry, createAgentRegistry } from './agent-registry.js';
 import { registerAgentRoutes } from './agent-routes.js';
@@ -17,6 +18,7 @@ import { type CycleLeases, createCycleLeases } from './cycle-lease.js';
 import { registerJobRoutes } from './job-routes.js';
 import { createJobQueue, type JobQueue } from './jobs.js';
 
+export type { ConfigurationForAgent } from './agent-configuration.js';
 export { createRequireAgent, installAgentErrors, parseMessage } from './agent-http.js';
 export type { AgentRecord, AgentRegistry } from './agent-registry.js';
 export type { CycleLease, CycleLeases } from './cycle-lease.js';
@@ -55,9 +57,15 @@ export interface CloudSync {
    *   });
    */
   requireAgent(request: FastifyRequest): Promise<AgentRecord>;
+  /** The configuration lookup for agent requests: its domains only; optionally enabled and current. */
+  configurationForAgent: ConfigurationForAgent;
   /** Wakes long-polls and job waiters so the server can close. */
   close(): void;
 }
+
+const PURGE_EVERY_MS = 60 * 60_000;
+/** Finished jobs (and their results) are kept this long for the admin to read. */
+const JOB_RETENTION_MS = 7 * 24 * 60 * 60_000;
 
 /** Builds agents, sync configurations, cycle leases and the job queue over one store. */
 export function createCloudSync(deps: CloudSyncDeps): CloudSync {
@@ -78,7 +86,24 @@ export function createCloudSync(deps: CloudSyncDeps): CloudSync {
     provisionOnDemand: createProvisionOnDemand({ jobs, configurations }),
     audit: createAdminAudit({ db, clock }),
     requireAgent: createRequireAgent({ principalOf: deps.auth.principalOf, registry }),
+    configurationForAgent: createConfigurationForAgent(configurations),
     close: () => jobs.close(),
+  };
+}
+
+/** Purges old finished jobs every hour until `cloudSync.close()`. */
+function startJobPurge(app: FastifyInstance, cloudSync: CloudSync): void {
+  const timer = setInterval(() => {
+    cloudSync.jobs
+      .purgeFinished(JOB_RETENTION_MS)
+      .then((n) => n > 0 && app.log.info({ purged: n }, 'purged finished agent jobs'))
+      .catch((err: unknown) => app.log.error({ err }, 'purge of finished agent jobs failed'));
+  }, PURGE_EVERY_MS);
+  timer.unref();
+  const close = cloudSync.close;
+  cloudSync.close = () => {
+    clearInterval(timer);
+    close();
   };
 }
 
@@ -90,6 +115,7 @@ export function createCloudSync(deps: CloudSyncDeps): CloudSync {
  */
 export async function mountCloudSync(app: FastifyInstance, deps: CloudSyncDeps): Promise<CloudSync> {
   const cloudSync = createCloudSync(deps);
+  startJobPurge(app, cloudSync);
   const { publicUrl } = deps;
   registerRoutes(app, deps.auth, [
     ...agentAdminRoutes({ ...cloudSync, publicUrl }),

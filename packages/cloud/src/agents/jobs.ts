@@ -83,6 +83,8 @@ export interface JobQueue {
   cancelForAgent(agentId: string): Promise<void>;
   /** Jobs of `kinds` this agent could claim now. */
   pendingCount(poller: Poller, kinds: readonly string[]): Promise<number>;
+  /** Deletes jobs done, cancelled or expired more than `olderThanMs` ago; returns how many. */
+  purgeFinished(olderThanMs: number): Promise<number>;
   /** Wakes every waiter (they return what they have) and stops accepting waits. */
   close(): void;
 }
@@ -321,6 +323,19 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirst();
       return toCount(r?.n);
+    },
+    async purgeFinished(olderThanMs) {
+      const before = iso(-olderThanMs);
+      const result = await db
+        .deleteFrom('agent_jobs')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('completed_at', 'is not', null), eb('completed_at', '<', before)]),
+            eb('expires_at', '<', before),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     close() {
       closed = true;
