@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 export type AdminRole = Exclude<Role, 'User'>;
 
 function isAdminRole(name: string): name is AdminRole {
+  // Widening the tuple to string[] only, so includes() accepts any name.
   return name !== 'User' && (ROLES as readonly string[]).includes(name);
 }
 

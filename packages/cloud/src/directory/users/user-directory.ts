@@ -8,7 +8,12 @@ import type { Actor } from '../actor.js';
 import type { AuditLog, ModifiedProperty } from '../audit-log.js';
 import type { Clock } from '../clock.js';
 import { isVerifiedDomain } from '../domains/domain-queries.js';
-import { type DirectoryUser, SYNC_MASTERED_USER_PROPERTIES, USER_PROFILE_COLUMNS } from './user-model.js';
+import {
+  type DirectoryUser,
+  SYNC_MASTERED_USER_PROPERTIES,
+  toDirectoryUser,
+  USER_PROFILE_COLUMNS,
+} from './user-model.js';
 import { assertUpnFree, mapUniqueViolation, requireUserRow, withLicenses } from './user-queries.js';
 import { assertPasswordComplexity, parseUpn } from './user-rules.js';
 
@@ -43,6 +48,7 @@ export interface UserDirectoryDeps {
 function profileValues(input: UserProfile): Partial<UsersTable> {
   const values: Partial<Record<keyof UsersTable, string | number | null>> = {};
   for (const [prop, column] of Object.entries(USER_PROFILE_COLUMNS)) {
+    // prop is a key of USER_PROFILE_COLUMNS, which UserProfile mirrors.
     const v = input[prop as keyof UserProfile];
     if (v === undefined) continue;
     values[column] = typeof v === 'boolean' ? Number(v) : v;
@@ -95,9 +101,7 @@ export function createUserDirectory({ db, audit, clock, hash = hashPassword }: U
           .values(row)
           .execute()
           .catch((err: unknown) => mapUniqueViolation(err, 'userPrincipalName'));
-        const [user] = await withLicenses(trx, [row]);
-        if (!user) throw new Error('inserted user vanished');
-        return user;
+        return toDirectoryUser(row, []);
       },
     );
   }
@@ -169,6 +173,7 @@ function describeChanges(before: UsersTable, values: Partial<UsersTable>): Modif
   for (const [column, value] of Object.entries(values)) {
     if (column === 'upn_key' || column === 'password_changed_at') continue;
     const secret = column === 'password_hash';
+    // column comes from Object.entries of a Partial<UsersTable>.
     const old = before[column as keyof UsersTable];
     changes.push({
       displayName: column,
