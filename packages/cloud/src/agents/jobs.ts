@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { ProtocolError } from '@cloudsync/protocol';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../directory/clock.js';
 import { toCount } from '../store/open-store.js';
 import type { Database } from '../store/schema.js';
+import { createJobNotifier } from './job-notifier.js';
 import type { AgentJobsTable, AgentsDatabase, AgentsTables, JobState } from './schema.js';
 
 /** A job goes to one agent, or to whichever agent of a domain polls first. */
@@ -119,27 +119,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const visibilityMs = options.visibilityMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
-  const events = new EventEmitter();
-  events.setMaxListeners(0);
-  let closed = false;
+  const notifier = createJobNotifier();
   const iso = (offsetMs = 0) => new Date(clock.now().getTime() + offsetMs).toISOString();
-
-  /** Resolves on `event`, after `ms`, on abort, or on close: whichever first. */
-  function pause(event: string, ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        events.off(event, done);
-        events.off('close', done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(ms, 0));
-      events.once(event, done);
-      events.once('close', done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
 
   const runnable = (poller: Poller, kinds: readonly string[]) => {
     const now = iso();
@@ -266,7 +247,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
           completed_at: null,
         })
         .execute();
-      events.emit('enqueued');
+      notifier.notify('enqueued');
       return id;
     },
     claim,
@@ -274,8 +255,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       const deadline = Date.now() + opts.waitMs;
       for (;;) {
         const jobs = await claim(poller, opts);
-        if (jobs.length > 0 || closed || opts.signal?.aborted || Date.now() >= deadline) return jobs;
-        await pause('enqueued', Math.min(pollIntervalMs, deadline - Date.now()), opts.signal);
+        if (jobs.length > 0 || notifier.closed || opts.signal?.aborted || Date.now() >= deadline) return jobs;
+        await notifier.pause('enqueued', Math.min(pollIntervalMs, deadline - Date.now()), opts.signal);
       }
     },
     async complete(jobId, agentId, outcome) {
@@ -287,7 +268,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         .where('state', '=', 'claimed')
         .executeTakeFirst();
       if (Number(done.numUpdatedRows) === 1) {
-        events.emit(`done:${jobId}`);
+        notifier.notify(`done:${jobId}`);
         return;
       }
       const r = await db.selectFrom('agent_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
@@ -303,8 +284,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         if (job.state === 'succeeded' || job.state === 'failed')
           return { state: job.state, result: job.result };
         if (job.state === 'expired' || job.state === 'cancelled') return { state: job.state };
-        if (closed || Date.now() >= deadline) return { state: 'timeout' };
-        await pause(`done:${jobId}`, Math.min(pollIntervalMs, deadline - Date.now()));
+        if (notifier.closed || Date.now() >= deadline) return { state: 'timeout' };
+        await notifier.pause(`done:${jobId}`, Math.min(pollIntervalMs, deadline - Date.now()));
       }
     },
     get,
@@ -337,9 +318,6 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-    close() {
-      closed = true;
-      events.emit('close');
-    },
+    close: () => notifier.close(),
   };
 }
