@@ -58,8 +58,16 @@ export const versionStringSchema = z
 /** An ISO 8601 timestamp with offset, e.g. `2026-11-25T15:04:04.000Z`. */
 export const timestampSchema = z.iso.datetime({ offset: true });
 
+/** Text from a peer, bounded and without NUL (which PostgreSQL text cannot hold). */
+export function safeText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'text must not contain NUL');
+}
+
 /** Free text from a peer (reasons, messages), bounded. */
-export const messageSchema = z.string().max(LIMITS.messageLength);
+export const messageSchema = safeText(LIMITS.messageLength);
 
 /** The name of a source (AD) or target (Graph) attribute. */
 export const attributeNameSchema = z

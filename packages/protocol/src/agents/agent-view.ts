@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { dnsNameSchema, idSchema, timestampSchema, versionStringSchema } from '../common.js';
+import { dnsNameSchema, idSchema, safeText, timestampSchema, versionStringSchema } from '../common.js';
 import { LIMITS } from '../limits.js';
 import { agentRunStatusSchema } from './heartbeat.js';
 
 /** An agent as the admin center lists it. `inactive` means no contact for more than 10 minutes. */
 export const agentViewSchema = z.object({
   id: idSchema,
-  host: z.string().min(1).max(LIMITS.hostLength),
+  host: safeText(LIMITS.hostLength).min(1),
   version: versionStringSchema,
   domains: z.array(dnsNameSchema).max(LIMITS.domainsPerAgent),
   lastContact: timestampSchema.nullable(),

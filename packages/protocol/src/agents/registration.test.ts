@@ -23,6 +23,8 @@ test('registration needs at least one domain and bounds the host', () => {
   const reg = structuredClone(protocolExamples.registration);
   assert.equal(agentRegistrationRequestSchema.safeParse({ ...reg, domains: [] }).success, false);
   assert.equal(agentRegistrationRequestSchema.safeParse({ ...reg, host: 'h'.repeat(300) }).success, false);
+  assert.equal(agentRegistrationRequestSchema.safeParse({ ...reg, host: '' }).success, false);
+  assert.equal(agentRegistrationRequestSchema.safeParse({ ...reg, host: 'dc\u0000' }).success, false);
 });
 
 test('registration response: only http(s) URLs', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsNameSchema, idSchema, versionStringSchema } from '../common.js';
+import { dnsNameSchema, idSchema, safeText, versionStringSchema } from '../common.js';
 import { LIMITS } from '../limits.js';
 import { publicJwkSchema } from './public-jwk.js';
 
@@ -8,7 +8,7 @@ import { publicJwkSchema } from './public-jwk.js';
  * admin's access token. The agent keeps its private key; only the public JWK leaves the server.
  */
 export const agentRegistrationRequestSchema = z.object({
-  host: z.string().min(1).max(LIMITS.hostLength),
+  host: safeText(LIMITS.hostLength).min(1),
   version: versionStringSchema,
   publicJwk: publicJwkSchema,
   /** DNS names of the AD domains this agent serves. */
