@@ -16,6 +16,14 @@ test('anchor comes from objectGUID bytes, base64, with the GUID string beside it
   });
 });
 
+test('a pair computed independently (Python uuid.UUID(bytes_le=…), the Windows GUID layout)', () => {
+  const bytes = new Uint8Array(Buffer.from('a1b2c3d4e5f60718293a4b5c6d7e8f90', 'hex'));
+  const a = anchorOf({ objectGUID: bytes });
+  assert.equal(a.objectGuid, 'd4c3b2a1-f6e5-1807-293a-4b5c6d7e8f90');
+  assert.equal(a.anchor, 'obLD1OX2BxgpOktcbX6PkA==');
+  assert.equal(anchorFromGuid('D4C3B2A1-F6E5-1807-293A-4B5C6D7E8F90'), 'obLD1OX2BxgpOktcbX6PkA==');
+});
+
 test('ms-DS-ConsistencyGuid wins when it holds 16 bytes, looked up case-insensitively', () => {
   const a = anchorOf({ objectguid: guid, 'mS-DS-ConsistencyGuid': consistency });
   assert.equal(a.anchor, Buffer.from(consistency).toString('base64'));
