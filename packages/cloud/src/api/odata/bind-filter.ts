@@ -27,6 +27,11 @@ function invalidValue(target: ColumnTarget, literal: FilterLiteral, why: string)
   );
 }
 
+/** What an SQL `integer` column holds in PostgreSQL; SQLite's are wider, so this is the common range. */
+function isInt32(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31;
+}
+
 const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks a literal against the property's type; Graph also accepts a GUID written as a string. */
@@ -45,8 +50,8 @@ function coerce(target: ColumnTarget, literal: FilterLiteral): FilterValue {
   if (literal.type !== expected[target.type]) {
     throw invalidValue(target, literal, `expected a ${target.type}, found a ${literal.type}`);
   }
-  if (target.integer && !Number.isSafeInteger(literal.value)) {
-    throw invalidValue(target, literal, 'expected a whole number');
+  if (target.integer && !isInt32(literal.value)) {
+    throw invalidValue(target, literal, 'expected a whole number that fits in 32 bits');
   }
   return literal.value;
 }

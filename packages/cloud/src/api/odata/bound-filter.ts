@@ -11,7 +11,7 @@ export interface ColumnTarget {
   column: string;
   type: PropertyType;
   caseInsensitive: boolean;
-  /** A `number` property whose column holds integers only. */
+  /** A `number` property kept in a 32-bit integer column. */
   integer?: boolean;
 }
 

@@ -57,7 +57,9 @@ export function normaliseDateTime(literal: string): string | undefined {
   const dateValid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth;
   if (!dateValid || hour > 23 || minute > 59 || second > 59) return undefined;
   const date = new Date(literal.includes('T') ? literal : `${literal}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  // Years 1 to 9999 in UTC: what both databases store and what `toISOString` writes as four digits.
+  const utcYear = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || utcYear < 1 || utcYear > 9999 ? undefined : date.toISOString();
 }
 
 function readString(input: string, start: number): { value: string; end: number } {

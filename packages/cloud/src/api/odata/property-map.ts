@@ -33,7 +33,10 @@ export interface ScalarProperty {
    * term starts the value, as Graph searches mail and userPrincipalName.
    */
   search?: 'words' | 'prefix';
-  /** For `number`s kept in an integer column: a fractional or huge literal is a 400, not a database error. */
+  /**
+   * For `number`s kept in an SQL `integer` (32-bit) column: a fractional or out-of-range literal is then a
+   * 400, not a database error.
+   */
   integer?: boolean;
 }
 
