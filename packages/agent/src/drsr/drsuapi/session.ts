@@ -1,6 +1,6 @@
 // An authenticated DRSUAPI session: endpoint mapper → TCP → NTLM-sealed bind → IDL_DRSBind.
 import { DrsrError } from '../errors.js';
-import { NtlmClient, type NtlmCredentials } from '../ntlm/client.js';
+import { NtlmClient, type NtlmCredentials, type NtlmEntropy } from '../ntlm/client.js';
 import { RpcConnection, type RpcOptions } from '../rpc/connection.js';
 import { resolvePort } from '../rpc/epm.js';
 import { decodeBindResponse, encodeBindRequest, encodeUnbindRequest } from './bind.js';
@@ -15,6 +15,8 @@ export interface SessionOptions extends RpcOptions {
   /** DRSUAPI TCP port; asked of the endpoint mapper on 135 when omitted. */
   port?: number;
   credentials: NtlmCredentials;
+  /** Fixed NTLM randomness, for replaying a captured exchange in tests only. */
+  ntlmEntropy?: NtlmEntropy;
 }
 
 export class DrsuapiSession {
@@ -30,7 +32,7 @@ export class DrsuapiSession {
     const port = opts.port ?? (await resolvePort(opts.host, DRSUAPI_SYNTAX, opts));
     const conn = await RpcConnection.connect(opts.host, port, opts);
     try {
-      const ntlm = new NtlmClient(opts.credentials, `host/${opts.host}`);
+      const ntlm = new NtlmClient(opts.credentials, `host/${opts.host}`, opts.ntlmEntropy);
       const sessionKey = await conn.bind(DRSUAPI_SYNTAX, ntlm);
       if (!sessionKey) throw new Error('NTLM bind returned no session key');
       const reply = decodeBindResponse(await conn.call(OP.bind, encodeBindRequest()));
