@@ -322,6 +322,16 @@ export function runAgentsContract(label: string, newLocation: () => Promise<Stor
         assert.equal((await ctx.jobs.get(fresh))?.state, 'queued');
       });
 
+      test('two agents long-polling the same domain: a new job goes to exactly one', async () => {
+        const domain = `race-${randomUUID().slice(0, 8)}.corp.test`;
+        const opts = { kinds: ['provision-on-demand'], limit: 10, waitMs: 1500 };
+        const first = ctx.jobs.poll({ agentId: randomUUID(), domains: [domain] }, opts);
+        const second = ctx.jobs.poll({ agentId: randomUUID(), domains: [domain] }, opts);
+        const id = await ctx.jobs.enqueue({ kind: 'provision-on-demand', target: { domain }, payload: {} });
+        const got = [...(await first), ...(await second)].map((j) => j.id);
+        assert.deepEqual(got, [id]);
+      });
+
       test('a long-poll wakes up when a job is queued', async () => {
         const poller = { agentId: randomUUID(), domains: [] };
         const polling = ctx.jobs.poll(poller, { kinds: ['password-change'], limit: 10, waitMs: 20_000 });
