@@ -175,6 +175,8 @@ test('Unicode and long values', () => {
   assert.equal(run('StripSpaces([x])', { x: ' a b\tc ' }), 'ab\tc');
   assert.equal(run('Trim([x])', { x: '\u00a0 x \n' }), 'x');
   assert.equal(run('ToLower([x], "tr-TR")', { x: 'I' }), 'ı');
+  assert.equal(run('ToLower([x], "en-US-u")', { x: 'I' }), 'i', 'an invalid culture falls back to invariant');
+  assert.equal(run('ToUpper([x], "de-DE-de-DE")', { x: 'ß' }), 'SS');
 });
 
 test('binary attributes: base64 and SIDs', () => {

@@ -6,10 +6,16 @@ function text(v: ExprValue): string {
   return toText(v) ?? '';
 }
 
-const culture = (v: ExprValue): string | undefined => {
+/** A culture name usable by toLocale*Case, or undefined (invariant) for anything else. */
+function culture(v: ExprValue): string | undefined {
   const t = toText(v);
-  return t && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(t) ? t : undefined;
-};
+  if (!t) return undefined;
+  try {
+    return Intl.getCanonicalLocales(t)[0];
+  } catch {
+    return undefined;
+  }
+}
 
 /** Title case: the first letter of each word upper, the rest lower. */
 function pcase(source: string, separators?: string): string {
