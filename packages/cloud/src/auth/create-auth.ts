@@ -31,7 +31,8 @@ export type AnyLoggerApp<L extends FastifyBaseLogger> = FastifyInstance<
 
 export interface AuthOptions {
   db: Kysely<Database>;
-  config: Pick<CloudConfig, 'publicUrl'>;
+  /** `tlsCert` tells whether this process terminates TLS itself (else a proxy in front may). */
+  config: Pick<CloudConfig, 'publicUrl'> & Partial<Pick<CloudConfig, 'tlsCert'>>;
   log: FastifyBaseLogger;
 }
 
@@ -78,6 +79,9 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
     apps,
     secureCookies: issuer.startsWith('https:'),
   });
+  // An https public URL served by a plain-HTTP listener (allowed on loopback only) means a TLS proxy
+  // in front: trust its X-Forwarded-Proto/Host, so secure cookies and endpoint URLs are right.
+  provider.proxy = issuer.startsWith('https:') && !config.tlsCert;
   registerPasswordGrant(provider, accounts);
   listenToProvider(provider, log);
 

@@ -10,6 +10,12 @@ export interface Page {
 export class FormBrowser {
   readonly #cookies = new Map<string, string>();
 
+  /**
+   * @param via Optional reverse proxy stand-in: maps each URL to where it is fetched and gives the
+   *   headers the proxy would add (e.g. X-Forwarded-Proto).
+   */
+  constructor(readonly via?: { rewrite: (url: string) => string; headers: Record<string, string> }) {}
+
   /** The cookie header this browser sends (all cookies; paths are not needed by these tests). */
   get cookieHeader(): string {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -40,8 +46,10 @@ export class FormBrowser {
     for (let hops = 0; hops < 20; hops++) {
       if (stopAt && current.startsWith(stopAt)) return { url: current, status: 0, html: '' };
       const headers = new Headers(request.headers);
+      for (const [name, value] of Object.entries(this.via?.headers ?? {})) headers.set(name, value);
       if (this.#cookies.size > 0) headers.set('cookie', this.cookieHeader);
-      const res = await fetch(current, { ...request, headers, redirect: 'manual' });
+      const target = this.via ? this.via.rewrite(current) : current;
+      const res = await fetch(target, { ...request, headers, redirect: 'manual' });
       this.#store(res.headers.getSetCookie());
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
