@@ -7,6 +7,7 @@ import { freePort } from '../../../../tests/harness/process.js';
 import { adFromEnv } from '../../../../tests/support/ad.js';
 import { type AdConnectionOptions, connectAd } from './connection.js';
 import { AdError } from './errors.js';
+import { startRelay } from './testing/relay.js';
 import { certificateSha256 } from './tls.js';
 
 const env = adFromEnv();
@@ -90,5 +91,37 @@ describe('AD connection', () => {
       await codeOf(connectAd({ ...admin, tls: { pinnedSha256: 'ab'.repeat(32) } })),
       'ad.tls_pin_mismatch',
     );
+  });
+
+  test('a read after the DC dropped the line reconnects and rebinds by itself', async () => {
+    const relay = await startRelay(env.ldapsUrl, env.ip);
+    const ad = await connectAd({ ...admin, url: relay.url });
+    try {
+      const [before] = await ad.search(env.baseDn, { scope: 'base', attributes: ['objectGUID'] });
+      assert.ok(before);
+      await relay.cut();
+      await relay.resume();
+      // Reading the domain object needs the bind (anonymous reads of it are refused).
+      const [after] = await ad.search(env.baseDn, { scope: 'base', attributes: ['objectSid'] });
+      assert.equal(after?.dn, env.baseDn);
+      assert.ok(Buffer.isBuffer(after?.objectSid) || typeof after?.objectSid === 'string');
+    } finally {
+      await ad.close();
+      await relay.close();
+    }
+  });
+
+  test('a dropped line with the DC still down is ad.unreachable', async () => {
+    const relay = await startRelay(env.ldapsUrl, env.ip);
+    const ad = await connectAd({ ...admin, url: relay.url });
+    try {
+      await relay.cut();
+      const err = await ad.search(env.baseDn, { scope: 'base' }).catch((e: unknown) => e);
+      assert.ok(err instanceof AdError);
+      assert.equal(err.code, 'ad.unreachable');
+    } finally {
+      await ad.close();
+      await relay.close();
+    }
   });
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../../../../tests/harness/process.js';
 import { adFromEnv, createOu, createUser } from '../../../../tests/support/ad.js';
 import type { AdConnectionOptions } from './connection.js';
 import type { AdError } from './errors.js';
 import { type ChangeSignal, type ChangeWatcher, watchChanges } from './notifications.js';
+import { startRelay } from './testing/relay.js';
 
 const env = adFromEnv();
 const connection: AdConnectionOptions = {
@@ -23,42 +22,6 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** A TCP relay to the DC's LDAPS port that can be cut, as if the DC restarted. */
-async function startRelay(): Promise<{
-  url: string;
-  cut(): Promise<void>;
-  resume(): Promise<void>;
-  close(): Promise<void>;
-}> {
-  const target = new URL(env.ldapsUrl);
-  const port = await freePort(env.ip);
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((down) => {
-        const up = netConnect(Number(target.port), target.hostname);
-        for (const s of [down, up]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => undefined);
-        }
-        down.pipe(up).pipe(down);
-      });
-      server.listen(port, env.ip, () => resolve());
-    });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (server) server.close(() => resolve());
-      else resolve();
-      server = undefined;
-    });
-  await listen();
-  // The DC's certificate names its IP, so the relay on the same IP still verifies.
-  return { url: `ldaps://${env.ip}:${port}`, cut: stop, resume: listen, close: stop };
 }
 
 describe('change notification', () => {
@@ -98,7 +61,7 @@ describe('change notification', () => {
   });
 
   test('after the line to the DC drops, it reconnects and says a change may have been missed', async () => {
-    const relay = await startRelay();
+    const relay = await startRelay(env.ldapsUrl, env.ip);
     const w = watchChanges({
       connection: { ...connection, url: relay.url },
       bases: [ou],
