@@ -73,6 +73,11 @@ test('documented examples give the documented outputs', () => {
   );
   assert.equal(run('Replace([userPrincipalName], , "(?<Suffix>@(.)*)", "Suffix", "", , )', bobby), 'bobby');
   assert.equal(
+    run('Replace([a], , "(\\d+)-(?<n>\\d+)", "n", "X", , )', { a: '12-1 and 7-77' }),
+    '12-X and 7-X',
+    'the group span, not the first equal text in the match',
+  );
+  assert.equal(
     run(
       'Replace([telephoneNumber], , "\\\\+(?<isdCode>\\\\d* )(?<phoneNumber>\\\\d{10})", "phoneNumber" , , [mobile], )',
       {

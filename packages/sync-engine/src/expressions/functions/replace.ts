@@ -1,9 +1,9 @@
 import { mapText, toText } from '../values.js';
 import { type FnArgs, type FunctionDef, fn } from './function-def.js';
 
-function compile(a: FnArgs, pattern: string): RegExp {
+function compile(a: FnArgs, pattern: string, flags = 'g'): RegExp {
   try {
-    return new RegExp(pattern, 'g');
+    return new RegExp(pattern, flags);
   } catch {
     return a.fail(`invalid regular expression ${JSON.stringify(pattern.slice(0, 60))}`, 2);
   }
@@ -14,14 +14,20 @@ function jsReplacement(value: string): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '$<$1>');
 }
 
+/** Replaces the text of one named group in every match, by the group's exact span. */
 function replaceGroup(source: string, re: RegExp, group: string, replacement: string): string {
-  return source.replace(re, (...m: unknown[]) => {
-    const whole = String(m[0]);
-    const groups = m[m.length - 1];
-    const value = typeof groups === 'object' && groups !== null ? Reflect.get(groups, group) : undefined;
-    if (typeof value !== 'string' || value === '') return whole;
-    return whole.replace(value, () => replacement);
-  });
+  let out = '';
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(source); m !== null; m = re.exec(source)) {
+    const span = m.indices?.groups?.[group];
+    if (span && span[0] >= last) {
+      out += source.slice(last, span[0]) + replacement;
+      last = span[1];
+    }
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out + source.slice(last);
 }
 
 /**
@@ -48,7 +54,10 @@ export const replaceFunction: FunctionDef = fn('Replace', 2, 7, (a) => {
       const m = new RegExp(re.source).exec(fallback);
       return m?.groups?.[group] ?? null;
     }
-    if (group !== undefined) return mapText(source, (s) => replaceGroup(s, re, group, replacement ?? ''));
+    if (group !== undefined) {
+      const withIndices = compile(a, pattern, 'gd');
+      return mapText(source, (s) => replaceGroup(s, withIndices, group, replacement ?? ''));
+    }
     return mapText(source, (s) => s.replace(re, jsReplacement(replacement ?? '')));
   }
   return a.fail('Replace needs oldValue or regexPattern');
