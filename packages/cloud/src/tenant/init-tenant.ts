@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../directory/actor.js';
 import type { Clock } from '../directory/clock.js';
 import type { Directory } from '../directory/index.js';
 import { DEFAULT_CATALOGUE } from '../directory/licenses/catalogue.js';
+import { timeOrderedId } from '../directory/time-ordered-id.js';
 import { emptyUserRow } from '../directory/users/user-directory.js';
 import { assertPasswordComplexity } from '../directory/users/user-rules.js';
 import { badRequest, CloudError } from '../errors.js';
@@ -46,7 +47,7 @@ export async function initTenant(
   const password = input.adminPassword ?? generatePassword();
   assertPasswordComplexity(password);
   const passwordHash = await hashPassword(password);
-  const tenantId = randomUUID();
+  const tenantId = timeOrderedId();
   const initialDomain = `${name}.${input.domainSuffix.toLowerCase()}`;
   const adminUpn = `admin@${initialDomain}`;
   await directory.audit.audited(
@@ -76,7 +77,7 @@ export async function initTenant(
         .execute();
       await directory.domains.addInitial(trx, initialDomain);
       await directory.licenses.seedCatalogue(trx, tenantId, DEFAULT_CATALOGUE);
-      const adminId = randomUUID();
+      const adminId = timeOrderedId();
       await trx
         .insertInto('users')
         .values({

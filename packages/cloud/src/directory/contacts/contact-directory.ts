@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { ContactsTable, Database } from '../../store/schema.js';
@@ -6,6 +5,7 @@ import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 
 /** Graph's `orgContact`. */
 export interface DirectoryContact {
@@ -112,7 +112,7 @@ export function createContactDirectory({
   }
 
   async function create(actor: Actor, input: ContactInput): Promise<DirectoryContact> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     return audit.audited(
       actor,
       {
@@ -190,7 +190,7 @@ export function createContactDirectory({
           .executeTakeFirst();
         const now = clock.now().toISOString();
         const row: ContactsTable = {
-          ...(existing ?? blank(randomUUID())),
+          ...(existing ?? blank(timeOrderedId())),
           ...columns(input),
           on_premises_sync_enabled: 1,
           on_premises_immutable_id: immutableId,

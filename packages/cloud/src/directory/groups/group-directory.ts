@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable } from '../../store/schema.js';
@@ -6,6 +5,7 @@ import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { type DirectoryGroup, SYNC_MASTERED_GROUP_PROPERTIES, toDirectoryGroup } from './group-model.js';
 import { createMembership } from './membership.js';
 
@@ -43,7 +43,7 @@ export function createGroupDirectory({
   }
 
   async function create(actor: Actor, input: NewGroup): Promise<DirectoryGroup> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     return audit.audited(
       actor,
       {

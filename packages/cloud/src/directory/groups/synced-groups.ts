@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, GroupsTable } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { type DirectoryGroup, toDirectoryGroup } from './group-model.js';
 
 /** A group as the sync ingest hands it over, anchored by its immutable id. */
@@ -48,7 +48,7 @@ export function createSyncedGroups({
           .executeTakeFirst();
         const now = clock.now().toISOString();
         const row: GroupsTable = {
-          id: existing?.id ?? randomUUID(),
+          id: existing?.id ?? timeOrderedId(),
           created_at: existing?.created_at ?? now,
           group_types: existing?.group_types ?? '[]',
           display_name: input.displayName,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Role } from '../../auth/principal.js';
 import { ROLES } from '../../auth/principal.js';
@@ -7,6 +6,7 @@ import type { Database } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 
 /** Admin roles that can be assigned (`User` is what everyone without one is). */
 export type AdminRole = Exclude<Role, 'User'>;
@@ -45,7 +45,7 @@ export function createRoleDirectory({
       await trx
         .insertInto('directory_role_assignments')
         .values({
-          id: randomUUID(),
+          id: timeOrderedId(),
           principal_id: principalId,
           role_name: role,
           created_at: clock.now().toISOString(),

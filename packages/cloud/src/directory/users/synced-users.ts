@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { badRequest } from '../../errors.js';
 import type { Database, UsersTable } from '../../store/schema.js';
@@ -6,6 +5,7 @@ import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { emptyUserRow } from './user-directory.js';
 import type { DirectoryUser } from './user-model.js';
 import { assertUpnFree, mapUniqueViolation, withLicenses } from './user-queries.js';
@@ -101,7 +101,7 @@ export function createSyncedUsers({
           .selectAll()
           .where('on_premises_immutable_id', '=', input.onPremisesImmutableId)
           .executeTakeFirst();
-        const id = existing?.id ?? randomUUID();
+        const id = existing?.id ?? timeOrderedId();
         event.target = { id, type: 'User', name: input.userPrincipalName };
         event.operationType = existing ? 'Update' : 'Add';
         await assertUpnFree(trx, input.userPrincipalName, id);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { badRequest, syncMastered } from '../../errors.js';
 import { hashPassword } from '../../sign-in/password-hash.js';
@@ -8,6 +7,7 @@ import type { Actor } from '../actor.js';
 import type { AuditLog, ModifiedProperty } from '../audit-log.js';
 import type { Clock } from '../clock.js';
 import { isVerifiedDomain } from '../domains/domain-queries.js';
+import { timeOrderedId } from '../time-ordered-id.js';
 import {
   type DirectoryUser,
   SYNC_MASTERED_USER_PROPERTIES,
@@ -78,7 +78,7 @@ export function createUserDirectory({ db, audit, clock, hash = hashPassword }: U
   async function create(actor: Actor, input: NewUser): Promise<DirectoryUser> {
     if (input.passwordProfile) assertPasswordComplexity(input.passwordProfile.password);
     const passwordHash = input.passwordProfile ? await hash(input.passwordProfile.password) : null;
-    const id = randomUUID();
+    const id = timeOrderedId();
     const now = clock.now().toISOString();
     return audit.audited(
       actor,
