@@ -10,13 +10,12 @@ import { type AdConnection, type AdConnectionOptions, connectAd } from '../ad/co
 import { DIRSYNC_FLAG, DirSyncControl } from '../ad/controls.js';
 import { AdError } from '../ad/errors.js';
 import {
-  checkRights,
   createServiceAccount,
   defaultAccountName,
   removeServiceAccount,
   type ServiceAccount,
-  useExistingAccount,
 } from './account.js';
+import { checkRights, useExistingAccount } from './check.js';
 import { readDacl } from './dacl.js';
 import { generatePassword, readCredentials } from './password.js';
 import { aceToSddl } from './security-descriptor.js';

@@ -1,28 +1,13 @@
 // The agent's own AD account: created by the install wizard with only the rights the chosen
-// features need, checked, and removed on uninstall. All over LDAPS, so the agent can run on any host.
+// features need, and removed on uninstall. All over LDAPS, so the agent can run on any host.
 import { hostname } from 'node:os';
 import { Attribute } from 'ldapts';
 import { sidToString, UAC_DONT_EXPIRE_PASSWORD, UAC_NORMAL_ACCOUNT } from '../ad/attributes.js';
-import { type AdConnection, type AdConnectionOptions, connectAd } from '../ad/connection.js';
+import type { AdConnection } from '../ad/connection.js';
 import { AdError } from '../ad/errors.js';
-import { readDacl, writeDacl } from './dacl.js';
+import { grantRights, revokeAll } from './grants.js';
 import { forgetCredentials, generatePassword, storeCredentials } from './password.js';
-import {
-  type AgentFeatures,
-  type AgentRight,
-  aceFor,
-  describe,
-  type GrantedRight,
-  holds,
-  rightsFor,
-} from './rights.js';
-import {
-  addAces,
-  isInherited,
-  removeAcesOf,
-  type SecurityDescriptor,
-  sameAce,
-} from './security-descriptor.js';
+import { type AgentFeatures, type GrantedRight, rightsFor } from './rights.js';
 
 /** What the wizard asks for. */
 export interface CreateServiceAccountOptions {
@@ -75,60 +60,6 @@ export async function readSid(ad: AdConnection, dn: string): Promise<string> {
 }
 
 /**
- * Applies `edit` to the domain root's DACL and writes it back, then re-reads it until `done` holds.
- * A write is read-modify-write of the whole DACL, so a concurrent writer could undo it; checking
- * and retrying makes ours stick.
- */
-async function editDacl(
-  ad: AdConnection,
-  dn: string,
-  edit: (sd: SecurityDescriptor) => number,
-  done: (sd: SecurityDescriptor) => boolean,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const sd = await readDacl(ad, dn);
-    if (edit(sd) > 0) await writeDacl(ad, dn, sd);
-    if (done(await readDacl(ad, dn))) return;
-    if (attempt >= 5)
-      throw new AdError('ad.protocol', `the DACL of ${dn} did not keep the change after ${attempt} writes`);
-  }
-}
-
-/** Grants `rights` to `sid` on the domain root (read DACL, add ACEs, write back). */
-export async function grantRights(
-  ad: AdConnection,
-  domainRoot: string,
-  sid: string,
-  rights: readonly AgentRight[],
-): Promise<GrantedRight[]> {
-  if (rights.length === 0) return [];
-  const aces = rights.map((r) => aceFor(r, sid));
-  await editDacl(
-    ad,
-    domainRoot,
-    (sd) => addAces(sd, aces),
-    (sd) => aces.every((a) => sd.dacl?.aces.some((b) => !isInherited(b) && sameAce(a, b))),
-  );
-  return rights.map((r) => describe(r, domainRoot));
-}
-
-/** Removes every explicit ACE of `sid` from the domain root; returns how many there were. */
-export async function revokeAll(ad: AdConnection, domainRoot: string, sid: string): Promise<number> {
-  let removed = 0;
-  await editDacl(
-    ad,
-    domainRoot,
-    (sd) => {
-      const n = removeAcesOf(sd, sid);
-      removed += n;
-      return n;
-    },
-    (sd) => !sd.dacl?.aces.some((a) => !isInherited(a) && a.sid === sid),
-  );
-  return removed;
-}
-
-/**
  * Creates the service account (random 64-character password, never expires), grants what
  * `features` need on the domain root, and stores the password. Run it on an administrator's
  * connection (LDAPS: AD only accepts passwords over an encrypted connection).
@@ -172,110 +103,6 @@ export async function createServiceAccount(
     await ad.del(dn).catch(() => undefined);
     await forgetCredentials(options.stateDir).catch(() => undefined);
     throw err;
-  }
-}
-
-/** A right and whether the account holds it. */
-export interface RightCheck extends GrantedRight {
-  held: boolean;
-}
-
-/** Result of `checkRights`. */
-export interface RightsReport {
-  sid: string;
-  rights: RightCheck[];
-  /** Names of the rights the features need and the account lacks. */
-  missing: AgentRight[];
-}
-
-/** The account's SID and the SIDs of all its groups (tokenGroups), read on `ad`. */
-async function tokenSids(ad: AdConnection, accountDn: string): Promise<{ sid: string; all: Set<string> }> {
-  const [entry] = await ad.search(accountDn, {
-    scope: 'base',
-    filter: '(objectClass=*)',
-    attributes: ['objectSid', 'tokenGroups'],
-    explicitBufferAttributes: ['objectSid', 'tokenGroups'],
-  });
-  const own = entry?.objectSid;
-  if (!Buffer.isBuffer(own)) throw new AdError('ad.no_such_object', `no objectSid on ${accountDn}`);
-  const groups = entry?.tokenGroups;
-  const list = Array.isArray(groups) ? groups : groups ? [groups] : [];
-  const all = new Set([sidToString(own)]);
-  for (const g of list) if (Buffer.isBuffer(g)) all.add(sidToString(g));
-  return { sid: sidToString(own), all };
-}
-
-/**
- * Which of the rights `features` need the account holds on the domain root, directly or through a
- * group. Reads the DACL, so `ad` may be the account's own connection or an administrator's.
- */
-export async function checkRights(
-  ad: AdConnection,
-  options: { domainRoot: string; accountDn: string; features: AgentFeatures },
-): Promise<RightsReport> {
-  const { sid, all } = await tokenSids(ad, options.accountDn);
-  const sd = await readDacl(ad, options.domainRoot);
-  const aces = sd.dacl?.aces ?? [];
-  const rights = rightsFor(options.features).map((right) => ({
-    ...describe(right, options.domainRoot),
-    held: holds(aces, right, all),
-  }));
-  return { sid, rights, missing: rights.filter((r) => !r.held).map((r) => r.right) };
-}
-
-/** The DN of the account a bound connection authenticated as. */
-async function whoAmI(ad: AdConnection, domainRoot: string, bindName: string): Promise<string> {
-  if (/^(cn|uid|ou)=/i.test(bindName)) return bindName;
-  const [entry] = await ad.search(domainRoot, {
-    scope: 'sub',
-    filter: `(userPrincipalName=${bindName.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`)})`,
-    attributes: ['distinguishedName'],
-  });
-  if (!entry) throw new AdError('ad.no_such_object', `no account with userPrincipalName ${bindName}`);
-  return entry.dn;
-}
-
-/**
- * Adopts an account an administrator made: binds as it (proves the password), checks its rights,
- * and stores the password. Throws `ad.missing_rights` (naming them) unless all are held.
- */
-export async function useExistingAccount(options: {
-  connection: Omit<AdConnectionOptions, 'bindDn' | 'password'>;
-  bindDn: string;
-  password: string;
-  domainRoot: string;
-  features: AgentFeatures;
-  stateDir: string;
-}): Promise<ServiceAccount> {
-  const ad = await connectAd({ ...options.connection, bindDn: options.bindDn, password: options.password });
-  try {
-    const dn = await whoAmI(ad, options.domainRoot, options.bindDn);
-    const report = await checkRights(ad, {
-      domainRoot: options.domainRoot,
-      accountDn: dn,
-      features: options.features,
-    });
-    if (report.missing.length > 0) {
-      throw new AdError(
-        'ad.missing_rights',
-        `${options.bindDn} lacks ${report.missing.join(', ')} on ${options.domainRoot}: grant them, or let \`cloudsync agent install\` create a service account`,
-      );
-    }
-    const [entry] = await ad.search(dn, {
-      scope: 'base',
-      attributes: ['sAMAccountName', 'userPrincipalName'],
-    });
-    const sam = String(entry?.sAMAccountName ?? '');
-    const upn = String(entry?.userPrincipalName || options.bindDn);
-    const credentialsFile = await storeCredentials(options.stateDir, {
-      upn,
-      dn,
-      sid: report.sid,
-      password: options.password,
-    });
-    return { dn, sid: report.sid, upn, sAMAccountName: sam, credentialsFile, granted: report.rights };
-  } finally {
-    await ad.close();
   }
 }
 

@@ -1,14 +1,13 @@
 // The agent's own AD account: created with only the rights the chosen features need.
 export {
-  checkRights,
+  type CreateServiceAccountOptions,
   createServiceAccount,
   defaultAccountName,
-  grantRights,
-  type RightsReport,
+  readSid,
   removeServiceAccount,
-  revokeAll,
   type ServiceAccount,
-  useExistingAccount,
 } from './account.js';
+export { checkRights, type RightCheck, type RightsReport, useExistingAccount } from './check.js';
+export { grantRights, revokeAll } from './grants.js';
 export { generatePassword, readCredentials, type StoredCredentials, storeCredentials } from './password.js';
 export { type AgentFeatures, type AgentRight, type GrantedRight, rightsFor } from './rights.js';
