@@ -1,4 +1,5 @@
 import type { ScopingClause } from '@cloudsync/protocol';
+import { compileAdminRegex } from '../safe-regex.js';
 import { getFirst, type SourceAttributes, type SourceValue } from '../source-object.js';
 
 /** A clause ready to test objects; its regular expression compiled once. */
@@ -47,11 +48,11 @@ export function compileClause(clause: ScopingClause): ClauseTest {
     case 'ENDS_WITH':
       return whenPresent((v) => v.endsWith(expected));
     case 'REGEX_MATCH': {
-      const re = new RegExp(expected);
+      const re = compileAdminRegex(expected);
       return whenPresent((v) => re.test(v));
     }
     case 'NOT_REGEX_MATCH': {
-      const re = new RegExp(expected);
+      const re = compileAdminRegex(expected);
       return whenPresent((v) => !re.test(v));
     }
     case 'GREATER_THAN':

@@ -96,9 +96,14 @@ test('a bad pattern or DN in the scope is reported and never matches', () => {
   const scope: Scope = {
     kind: 'ous',
     ous: ['not a dn', 'OU=Staff,DC=corp,DC=test'],
-    attributeFilters: [{ clauses: [{ attribute: 'a', operator: 'REGEX_MATCH', value: '(' }] }],
+    attributeFilters: [
+      { clauses: [{ attribute: 'a', operator: 'REGEX_MATCH', value: '(' }] },
+      { clauses: [{ attribute: 'a', operator: 'REGEX_MATCH', value: '^(a+)+$' }] },
+    ],
   };
-  assert.equal(validateScope(scope).length, 2);
+  const problems = validateScope(scope);
+  assert.equal(problems.length, 3);
+  assert.match(problems[2] ?? '', /nests quantifiers/);
   const s = createScopeEvaluator(scope);
   const out = s.decide({ ...bobby, attributes: { a: '(' } });
   assert.equal(out.inScope ? undefined : out.reason, 'attribute-filter');

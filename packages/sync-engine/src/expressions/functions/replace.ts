@@ -1,11 +1,13 @@
+import { compileAdminRegex } from '../../safe-regex.js';
 import { mapText, toText } from '../values.js';
 import { type FnArgs, type FunctionDef, fn } from './function-def.js';
 
 function compile(a: FnArgs, pattern: string, flags = 'g'): RegExp {
   try {
-    return new RegExp(pattern, flags);
-  } catch {
-    return a.fail(`invalid regular expression ${JSON.stringify(pattern.slice(0, 60))}`, 2);
+    return compileAdminRegex(pattern, flags);
+  } catch (err) {
+    const why = err instanceof SyntaxError && /nests quantifiers/.test(err.message) ? 'unsafe' : 'invalid';
+    return a.fail(`${why} regular expression ${JSON.stringify(pattern.slice(0, 60))}`, 2);
   }
 }
 
