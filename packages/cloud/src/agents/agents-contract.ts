@@ -9,6 +9,7 @@ import {
   ProtocolError,
   publicJwkSchema,
 } from '@cloudsync/protocol';
+import { compactDecrypt } from 'jose';
 import type { Clock } from '../directory/clock.js';
 import { createAppRegistrations } from '../sign-in/app-registrations.js';
 import type { SignInTables } from '../sign-in/schema.js';
@@ -18,6 +19,7 @@ import { createConfigurationForAgent } from './agent-configuration.js';
 import { type AgentRegistry, createAgentRegistry } from './agent-registry.js';
 import { type CycleLeases, createCycleLeases } from './cycle-lease.js';
 import { createJobQueue, type JobQueue } from './jobs.js';
+import { queueWriteback, toWritebackJob } from './writeback-jobs.js';
 
 /** A clock tests move by hand. */
 export class MovableClock implements Clock {
@@ -330,6 +332,55 @@ export function runAgentsContract(label: string, newLocation: () => Promise<Stor
         const id = await ctx.jobs.enqueue({ kind: 'provision-on-demand', target: { domain }, payload: {} });
         const got = [...(await first), ...(await second)].map((j) => j.id);
         assert.deepEqual(got, [id]);
+      });
+
+      test('writeback: sealed to the active agent of the domain, opened only with its private key', async () => {
+        const request = {
+          configurationId: randomUUID(),
+          domain: 'WB.corp.test',
+          kind: 'password-reset' as const,
+          anchor: 'AAECAwQFBgcICQoLDA0ODw==',
+          distinguishedName: 'CN=Bobby,DC=wb,DC=corp,DC=test',
+          newPassword: 'Correct-Horse-9',
+          unlockAccount: true,
+          forceChangeAtNextLogon: false,
+          ttlMs: 30_000,
+        };
+        await assert.rejects(queueWriteback(ctx, request), { code: 'AGENT_NOT_FOUND' });
+        for (const kty of ['ec', 'rsa'] as const) {
+          const pair =
+            kty === 'ec'
+              ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+              : generateKeyPairSync('rsa', { modulusLength: 2048 });
+          const reg = { ...registrationFor(`wb-${kty}.corp.test`, ['wb.corp.test']) };
+          reg.publicJwk = publicJwkSchema.parse(pair.publicKey.export({ format: 'jwk' }));
+          const { agent } = await ctx.registry.register(reg, 'admin');
+          ctx.clock.advanceMs(1000);
+          await ctx.registry.recordHeartbeat(agent.id, heartbeat(ctx.clock));
+          const queued = await queueWriteback(ctx, request);
+          assert.equal(queued.agentId, agent.id, 'the most recently seen agent');
+          const row = await ctx.store.db
+            .withTables<{ agent_jobs: { id: string; payload: string } }>()
+            .selectFrom('agent_jobs')
+            .select('payload')
+            .where('id', '=', queued.jobId)
+            .executeTakeFirstOrThrow();
+          assert.ok(!row.payload.includes(request.newPassword), 'no password in clear in the store');
+          const [claimed] = await ctx.jobs.claim(
+            { agentId: agent.id, domains: [] },
+            { kinds: ['password-reset'], limit: 1 },
+          );
+          assert.ok(claimed);
+          const job = toWritebackJob(claimed);
+          assert.equal(job?.jobId, queued.jobId);
+          const opened = await compactDecrypt(job?.encrypted ?? '', pair.privateKey);
+          assert.deepEqual(JSON.parse(new TextDecoder().decode(opened.plaintext)), {
+            jobId: queued.jobId,
+            newPassword: request.newPassword,
+          });
+          const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+          await assert.rejects(compactDecrypt(job?.encrypted ?? '', stranger.privateKey));
+        }
       });
 
       test('a long-poll wakes up when a job is queued', async () => {

@@ -23,7 +23,13 @@ export { createRequireAgent, installAgentErrors, parseMessage } from './agent-ht
 export type { AgentRecord, AgentRegistry } from './agent-registry.js';
 export type { CycleLease, CycleLeases } from './cycle-lease.js';
 export type { ClaimedJob, JobOutcome, JobQueue, JobRecord, JobTarget, NewJob } from './jobs.js';
-export { enqueueWriteback, type NewWritebackJob } from './writeback-jobs.js';
+export { sealForAgent } from './seal-secret.js';
+export {
+  enqueueWriteback,
+  type NewWritebackJob,
+  queueWriteback,
+  type WritebackRequest,
+} from './writeback-jobs.js';
 
 export interface CloudSyncDeps {
   db: Kysely<Database>;
