@@ -8,6 +8,7 @@ import { capturedPdus } from '../fixtures/capture.js';
 import { NtlmClient } from '../ntlm/client.js';
 import { RpcConnection } from './connection.js';
 import { EPM_SYNTAX } from './epm.js';
+import { PduFramer } from './framing.js';
 
 const servers: Server[] = [];
 after(() => {
@@ -117,6 +118,54 @@ describe('RpcConnection', () => {
       (e) => isCode('drsr.rpc_fault')(e) && e instanceof Error && e.message.includes('nca_s_op_rng_error'),
     );
     conn.close();
+  });
+
+  it('fails every garbled answer to a sealed bind and call with a DrsrError, never a crash', async () => {
+    const original = capturedPdus()
+      .filter((p) => p.srcPort === 49153)
+      .map((p) => p.bytes);
+    let seed = 11;
+    const rand = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const codes = new Map<string, number>();
+    for (let round = 0; round < 40; round++) {
+      const garble = (b: Buffer): Buffer => {
+        const c = Buffer.from(b);
+        for (let k = 0; k < 1 + (rand() % 5); k++) {
+          const at = 16 + (rand() % (c.length - 16)); // keep the header's length, damage the rest
+          c[at] = rand() & 0xff;
+        }
+        return c;
+      };
+      const replies = original.map(garble);
+      const port = await peer((s) => {
+        const framer = new PduFramer();
+        s.on('data', (d: Buffer) => {
+          for (const pdu of framer.push(d)) {
+            if (pdu[2] === 16) continue; // auth3 has no answer
+            const next = replies.shift();
+            if (!next) continue;
+            next.writeUInt32LE(pdu.readUInt32LE(12), 12);
+            s.write(next);
+          }
+        });
+      });
+      const conn = await RpcConnection.connect('127.0.0.1', port, { timeoutMs: 300 });
+      const attempt = async (): Promise<void> => {
+        await conn.bind(EPM_SYNTAX, new NtlmClient({ domain: 'CORP', user: 'u', ntHash: Buffer.alloc(16) }));
+        await conn.call(0, Buffer.alloc(60));
+      };
+      await assert.rejects(attempt(), (e) => {
+        if (e instanceof DrsrError) codes.set(e.code, (codes.get(e.code) ?? 0) + 1);
+        return e instanceof DrsrError;
+      });
+      conn.close();
+      servers.pop()?.close();
+    }
+    // Damage past the header is always detected (signature, bounds), never waited on.
+    assert.deepEqual([...codes.keys()].sort(), ['drsr.protocol', 'drsr.sealing_refused']);
   });
 
   it('splits a large request into fragments that reassemble to the stub', async () => {
