@@ -3,7 +3,7 @@
 // Prints figures; asserts nothing. Run: `npm run bench:directory-api` (BENCH_USERS=… to change the size).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../../tests/harness/postgres.js';
 import { freePort } from '../../tests/harness/process.js';
@@ -180,6 +180,12 @@ async function runBackend(name: string, env: NodeJS.ProcessEnv): Promise<void> {
     }
     console.log(`[${name}] filtered page startswith(displayName,…) $top=100: ${summary(prefixLatencies)}`);
     console.log(`[${name}] server peak RSS: ${peakRssMiB(child.pid ?? 0).toFixed(0)} MiB`);
+    // Other work on the machine skews every figure; print how busy it was.
+    console.log(
+      `[${name}] machine load average (1/5/15 min): ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}`,
+    );
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
