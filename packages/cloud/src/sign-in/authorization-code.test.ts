@@ -252,7 +252,34 @@ test('RP-initiated logout ends the session and returns to the app', async () => 
   assert.match(next.html, /<h1>Sign in<\/h1>/);
 });
 
-async function startFlowWith(browser: FormBrowser, config: oidc.Configuration) {
+test('a session whose account was disabled since gives no more codes', async () => {
+  const user = await fx.addUser({});
+  const { browser, page } = await startFlow(firstParty);
+  const first = await browser.submit(
+    page,
+    formAction(page.html),
+    { username: user.upn, password: user.password },
+    REDIRECT,
+  );
+  assert.ok(new URL(first.url).searchParams.get('code'), 'signed in once');
+  const again = await startFlowWith(browser, firstParty);
+  assert.ok(
+    new URL(again.url).searchParams.get('code'),
+    'the session signs in silently while the account is enabled',
+  );
+  await fx.setAccountEnabled(user.id, false);
+  const refused = await startFlowWith(browser, firstParty);
+  assert.equal(new URL(refused.url).searchParams.get('code'), null, 'no code for a disabled account');
+  assert.match(refused.html, /<h1>Sign in<\/h1>/, 'the sign-in page instead');
+  const silent = await startFlowWith(browser, firstParty, { prompt: 'none' });
+  assert.equal(new URL(silent.url).searchParams.get('error'), 'login_required');
+});
+
+async function startFlowWith(
+  browser: FormBrowser,
+  config: oidc.Configuration,
+  extra: Record<string, string> = {},
+) {
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT,
@@ -260,6 +287,7 @@ async function startFlowWith(browser: FormBrowser, config: oidc.Configuration) {
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state: oidc.randomState(),
+    ...extra,
   });
   return browser.open(url.href, REDIRECT);
 }

@@ -10,6 +10,7 @@ import type { AccountQueries } from './accounts.js';
 import type { AppRegistrations } from './app-registrations.js';
 import { verifyClientSecret } from './client-secret.js';
 import { FIRST_PARTY } from './clients.js';
+import { signInPolicy } from './interaction-policy.js';
 import { createOidcAdapter } from './oidc-adapter.js';
 import {
   logoutSource,
@@ -103,7 +104,10 @@ function configuration(options: ProviderOptions): Configuration {
     extraClientMetadata: { properties: [FIRST_PARTY] },
     // Every authorization code needs PKCE, confidential clients included (OAuth 2.1).
     pkce: { required: () => true },
-    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    interactions: {
+      policy: signInPolicy(),
+      url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`,
+    },
     loadExistingGrant,
     // Entra's `idtyp`: tells the admin API whether a token stands for a person or for an app.
     extraTokenClaims: (_ctx, token) => ({ idtyp: 'accountId' in token && token.accountId ? 'user' : 'app' }),
