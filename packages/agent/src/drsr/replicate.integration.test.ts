@@ -146,6 +146,17 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     );
   });
 
+  it('includes computer accounts when asked', async () => {
+    const all = await collect(
+      replicateSecrets({ host: ad.ip, credentials: creds(syncer, syncerPassword), includeComputers: true }),
+    );
+    const dc = all.find((a) => a.sAMAccountName?.endsWith('$'));
+    assert.ok(dc, 'the DC machine account is there');
+    assert.ok(dc.objectClass?.includes('1.2.840.113556.1.3.30'), 'it is a computer');
+    assert.equal(dc.ntHash?.length, 16);
+    for (const a of all) a.ntHash?.fill(0);
+  });
+
   it('replicates one account with EXOP_REPL_OBJ', async () => {
     const one = await replicateObject({
       host: ad.ip,
