@@ -29,6 +29,7 @@ export {
   type ChangePlanner,
   createChangePlanner,
   type PlannedChange,
+  type PlanOptions,
   type PreviousExport,
   type SourceEntry,
 } from './pipeline/change-planner.js';

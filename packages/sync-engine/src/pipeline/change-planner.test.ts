@@ -49,6 +49,8 @@ test('unchanged since the last export → unchanged; a changed attribute → ups
   assert.ok(first.action === 'upsert' && first.change.op === 'upsert');
   const previous = { attributes: first.change.op === 'upsert' ? first.change.attributes : {} };
   assert.equal(planner.plan(entry(), previous).action, 'unchanged');
+  const full = planner.plan(entry(), previous, { fullImport: true });
+  assert.ok(full.action === 'upsert' && full.diff.length === 0, 'a full import mentions unchanged objects');
   const changed = planner.plan(entry({}, { title: 'Engineer' }), previous);
   assert.ok(changed.action === 'upsert');
   assert.deepEqual(changed.action === 'upsert' ? changed.diff : [], [

@@ -45,12 +45,22 @@ export type PlannedChange =
   | { action: 'ignore'; reason: string }
   | { action: 'error'; anchor?: string; message: string };
 
+export interface PlanOptions {
+  /**
+   * A full import: every in-scope object is sent even when unchanged, because after a full cycle the
+   * cloud deletes the objects no page mentioned.
+   */
+  fullImport?: boolean;
+  /** Evaluation context (Now, SelectUniqueValue's uniqueness check). */
+  ctx?: Partial<EvalContext>;
+}
+
 export interface ChangePlanner {
   /** Problems of the configuration (mappings that do not compile, bad scope parts). */
   readonly problems: readonly string[];
   /** The LDAP attributes to request per object type: what mappings and filters read. */
   readonly sourceAttributes: Readonly<Record<ObjectType, readonly string[]>>;
-  plan(entry: SourceEntry, previous: PreviousExport | undefined, ctx?: Partial<EvalContext>): PlannedChange;
+  plan(entry: SourceEntry, previous: PreviousExport | undefined, options?: PlanOptions): PlannedChange;
 }
 
 const ALWAYS_READ = ['objectGUID', 'ms-DS-ConsistencyGuid', 'distinguishedName', 'objectClass', 'isDeleted'];
@@ -113,58 +123,63 @@ export function createChangePlanner(
     ),
   ];
 
+  function planUpsert(
+    entry: SourceEntry,
+    previous: PreviousExport | undefined,
+    options: PlanOptions,
+  ): PlannedChange {
+    const { anchor, objectGuid } = anchorOf(entry.attributes);
+    const synthesized = withSynthesizedAttributes(entry.attributes, config.domain);
+    const mapped = mappers[entry.objectType].map(synthesized, options.ctx);
+    const diff = diffAttributes(previous?.attributes, mapped.attributes);
+    if (previous && diff.length === 0 && !entry.members && !options.fullImport) {
+      return { action: 'unchanged', anchor };
+    }
+    const creationOnly = Object.keys(mapped.creationOnlyAttributes).length
+      ? mapped.creationOnlyAttributes
+      : undefined;
+    const input = {
+      op: 'upsert',
+      objectType: entry.objectType,
+      anchor,
+      objectGuid,
+      distinguishedName: entry.distinguishedName,
+      attributes: mapped.attributes,
+      ...(creationOnly ? { creationOnlyAttributes: creationOnly } : {}),
+      ...(entry.members ? { members: entry.members } : {}),
+    };
+    const change = checked(upsertChangeSchema.safeParse(input), anchor);
+    return { action: 'upsert', change, diff, problems: mapped.problems };
+  }
+
   function plan(
     entry: SourceEntry,
     previous: PreviousExport | undefined,
-    ctx?: Partial<EvalContext>,
+    options: PlanOptions,
   ): PlannedChange {
     const { anchor, objectGuid } = anchorOf(entry.attributes);
     const identity = { objectType: entry.objectType, anchor, objectGuid };
     if (entry.isDeleted) {
       if (!previous) return { action: 'ignore', reason: 'deleted before it was ever exported' };
-      const input = { op: 'delete', ...identity };
-      return { action: 'delete', change: checked(deleteChangeSchema.safeParse(input), anchor) };
-    }
-    const decision = scope.decide(entry);
-    if (!decision.inScope) {
-      if (!previous) return { action: 'ignore', reason: decision.detail };
-      const input = { op: 'out-of-scope', ...identity, distinguishedName: entry.distinguishedName };
       return {
-        action: 'out-of-scope',
-        change: checked(outOfScopeChangeSchema.safeParse(input), anchor),
-        reason: decision.detail,
+        action: 'delete',
+        change: checked(deleteChangeSchema.safeParse({ op: 'delete', ...identity }), anchor),
       };
     }
-    const mapped = mappers[entry.objectType].map(
-      withSynthesizedAttributes(entry.attributes, config.domain),
-      ctx,
-    );
-    const diff = diffAttributes(previous?.attributes, mapped.attributes);
-    if (previous && diff.length === 0 && !entry.members) return { action: 'unchanged', anchor };
-    const input = {
-      op: 'upsert',
-      ...identity,
-      distinguishedName: entry.distinguishedName,
-      attributes: mapped.attributes,
-      ...(Object.keys(mapped.creationOnlyAttributes).length
-        ? { creationOnlyAttributes: mapped.creationOnlyAttributes }
-        : {}),
-      ...(entry.members ? { members: entry.members } : {}),
-    };
-    return {
-      action: 'upsert',
-      change: checked(upsertChangeSchema.safeParse(input), anchor),
-      diff,
-      problems: mapped.problems,
-    };
+    const decision = scope.decide(entry);
+    if (decision.inScope) return planUpsert(entry, previous, options);
+    if (!previous) return { action: 'ignore', reason: decision.detail };
+    const input = { op: 'out-of-scope', ...identity, distinguishedName: entry.distinguishedName };
+    const change = checked(outOfScopeChangeSchema.safeParse(input), anchor);
+    return { action: 'out-of-scope', change, reason: decision.detail };
   }
 
   return {
     problems,
     sourceAttributes: { user: reads('user'), group: reads('group'), contact: reads('contact') },
-    plan(entry, previous, ctx) {
+    plan(entry, previous, options = {}) {
       try {
-        return plan(entry, previous, ctx);
+        return plan(entry, previous, options);
       } catch (err) {
         if (err instanceof PlanError) return { action: 'error', anchor: err.anchor, message: err.message };
         if (err instanceof AdValueError) return { action: 'error', message: err.message };
