@@ -78,6 +78,7 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
     accounts,
     apps,
     secureCookies: issuer.startsWith('https:'),
+    onPurgeError: (err) => log.error({ err }, 'purging expired sign-in records failed'),
   });
   // An https public URL served by a plain-HTTP listener (allowed on loopback only) means a TLS proxy
   // in front: trust its X-Forwarded-Proto/Host, so secure cookies and endpoint URLs are right.

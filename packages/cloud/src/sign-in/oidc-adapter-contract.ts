@@ -66,6 +66,24 @@ export function runOidcAdapterContract(name: string, location: () => Promise<Sto
       assert.deepEqual(left.map((r) => r.id).sort(), ['forever', 'new']);
     });
 
+    test('every n-th write purges expired rows in the background', async () => {
+      const purging = createOidcAdapter(db, async () => undefined, { purgeEvery: 3 })('Interaction');
+      await purging.upsert('stale', { jti: 'stale' }, 60);
+      await expire('Interaction', 'stale');
+      await purging.upsert('i2', { jti: 'i2' }, 60);
+      const count = () =>
+        db
+          .selectFrom('oidc_models')
+          .select('id')
+          .where('model', '=', 'Interaction')
+          .where('id', '=', 'stale')
+          .execute();
+      assert.equal((await count()).length, 1, 'still there after two writes');
+      await purging.upsert('i3', { jti: 'i3' }, 60);
+      for (let i = 0; i < 50 && (await count()).length > 0; i++) await new Promise((r) => setImmediate(r));
+      assert.equal((await count()).length, 0, 'gone after the third');
+    });
+
     test('consume marks the model consumed', async () => {
       const codes = factory('AuthorizationCode');
       await codes.upsert('c1', { jti: 'c1', kind: 'AuthorizationCode' }, 60);

@@ -15,9 +15,22 @@ const epoch = (): number => Math.floor(Date.now() / 1000);
  * @example
  *   new Provider(issuer, { adapter: createOidcAdapter(db, lookupClient) });
  */
-export function createOidcAdapter(db: Kysely<SignInDatabase>, lookupClient: ClientLookup): AdapterFactory {
+export function createOidcAdapter(
+  db: Kysely<SignInDatabase>,
+  lookupClient: ClientLookup,
+  options: { purgeEvery?: number; onPurgeError?: (err: unknown) => void } = {},
+): AdapterFactory {
+  // Expired rows are already invisible; every `purgeEvery` writes they are also deleted, in the
+  // background, so a long-running cloud does not accumulate them.
+  const purgeEvery = options.purgeEvery ?? 500;
+  let writes = 0;
+  const afterWrite = () => {
+    writes += 1;
+    if (writes % purgeEvery !== 0) return;
+    purgeExpiredOidcModels(db).catch((err: unknown) => options.onPurgeError?.(err));
+  };
   return (model: string): Adapter =>
-    model === 'Client' ? clientAdapter(lookupClient) : modelAdapter(db, model);
+    model === 'Client' ? clientAdapter(lookupClient) : modelAdapter(db, model, afterWrite);
 }
 
 function clientAdapter(lookupClient: ClientLookup): Adapter {
@@ -35,7 +48,7 @@ function clientAdapter(lookupClient: ClientLookup): Adapter {
   };
 }
 
-function modelAdapter(db: Kysely<SignInDatabase>, model: string): Adapter {
+function modelAdapter(db: Kysely<SignInDatabase>, model: string, afterWrite: () => void): Adapter {
   const live = () =>
     db
       .selectFrom('oidc_models')
@@ -74,6 +87,7 @@ function modelAdapter(db: Kysely<SignInDatabase>, model: string): Adapter {
           }),
         )
         .execute();
+      afterWrite();
     },
     async find(id) {
       return toPayload(await live().where('id', '=', id).executeTakeFirst());

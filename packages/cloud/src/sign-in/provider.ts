@@ -36,6 +36,8 @@ export interface ProviderOptions {
   apps: AppRegistrations;
   /** Mark cookies `Secure` (the public URL is https). */
   secureCookies: boolean;
+  /** Told when the background purge of expired models fails. */
+  onPurgeError?: (err: unknown) => void;
 }
 
 const DAY = 24 * 3600;
@@ -84,7 +86,9 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC) {
 function configuration(options: ProviderOptions): Configuration {
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: options.secureCookies, signed: true };
   return {
-    adapter: createOidcAdapter(options.db, (id) => options.apps.clientMetadata(id)),
+    adapter: createOidcAdapter(options.db, (id) => options.apps.clientMetadata(id), {
+      onPurgeError: options.onPurgeError,
+    }),
     jwks: { keys: options.keys.signing },
     cookies: { keys: options.keys.cookieSecrets, long: cookie, short: cookie },
     findAccount: accountFinder(options.accounts),
