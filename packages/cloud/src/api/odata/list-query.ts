@@ -16,13 +16,23 @@ export interface ListPage<O> {
 
 type Sql = RawBuilder<unknown>;
 
+/** A sort key; `nullable` is false only for the map's key column. */
+type SortKey = OrderKey & { nullable: boolean };
+
 /** The sort, with the map's key column appended as the tie-breaker that makes it total. */
-function sortKeys(options: QueryOptions): OrderKey[] {
+function sortKeys(options: QueryOptions): SortKey[] {
   const keyColumn = options.map.key;
-  const keys = [...options.orderBy];
+  const keys = options.orderBy.map((key) => ({ ...key, nullable: key.column !== keyColumn }));
   if (!keys.some((key) => key.column === keyColumn)) {
     const direction = keys.at(-1)?.direction ?? 'asc';
-    keys.push({ property: 'id', column: keyColumn, type: 'guid', caseInsensitive: false, direction });
+    keys.push({
+      property: 'id',
+      column: keyColumn,
+      type: 'guid',
+      caseInsensitive: false,
+      direction,
+      nullable: false,
+    });
   }
   return keys;
 }
@@ -36,12 +46,14 @@ function keyValueSql(key: OrderKey, value: string | number | boolean): Sql {
 }
 
 // Nulls sort first going up and last going down, as OData orders them, and both dialects are told so.
-function orderSql(key: OrderKey): Sql {
+// The key column has no nulls and is left plain, so its primary-key index serves the default order.
+function orderSql(key: SortKey): Sql {
+  if (!key.nullable) return key.direction === 'asc' ? sql`${keySql(key)} asc` : sql`${keySql(key)} desc`;
   return key.direction === 'asc' ? sql`${keySql(key)} asc nulls first` : sql`${keySql(key)} desc nulls last`;
 }
 
 /** Rows strictly after the cursor in the order of `keys`, nulls being the smallest values. */
-function keysetSql(keys: readonly OrderKey[], cursor: readonly SkipTokenValue[]): RawBuilder<SqlBool> {
+function keysetSql(keys: readonly SortKey[], cursor: readonly SkipTokenValue[]): RawBuilder<SqlBool> {
   const branches: Sql[] = [];
   const equalSoFar: Sql[] = [];
   keys.forEach((key, index) => {
@@ -51,12 +63,23 @@ function keysetSql(keys: readonly OrderKey[], cursor: readonly SkipTokenValue[])
     if (key.direction === 'asc') {
       after = value === null ? sql`${ref} is not null` : sql`${keySql(key)} > ${keyValueSql(key, value)}`;
     } else if (value !== null) {
-      after = sql`(${keySql(key)} < ${keyValueSql(key, value)} or ${ref} is null)`;
+      const below = sql`${keySql(key)} < ${keyValueSql(key, value)}`;
+      after = key.nullable ? sql`(${below} or ${ref} is null)` : below;
     }
     if (after) branches.push(sql`(${sql.join([...equalSoFar, after], sql` and `)})`);
     equalSoFar.push(value === null ? sql`${ref} is null` : sql`${keySql(key)} = ${keyValueSql(key, value)}`);
   });
-  return branches.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(branches, sql` or `)})`;
+  if (branches.length === 0) return sql<SqlBool>`1 = 0`;
+  const after = sql`(${sql.join(branches, sql` or `)})`;
+  // Implied by the branches, but a plain range the planner can start an index scan at. Going down, the
+  // rows after the cursor are "below it, or null", which no single index range expresses: such pages
+  // filter the index scan as OFFSET would.
+  const [first] = keys;
+  const start = cursor[0];
+  if (first?.direction === 'asc' && start !== null && start !== undefined) {
+    return sql<SqlBool>`${keySql(first)} >= ${keyValueSql(first, start)} and ${after}`;
+  }
+  return sql<SqlBool>`${after}`;
 }
 
 /** A row's sort-key value in a form that survives JSON and binds back to the same column. */
@@ -119,6 +142,10 @@ export async function countRows<DB, TB extends keyof DB, O>(
  * Runs one page of a Graph list: `$filter`, `$orderby` (plus the key as tie-breaker), `$top` and keyset
  * paging from `$skiptoken`, and the total when `$count=true`. The query must select the sort columns and
  * the key under their column names (or their Graph names); `selectAll()` does.
+ *
+ * Pages are ordered `<sort expression> asc nulls first` (or `desc nulls last`), then the key in the last
+ * key's direction; an index on the same expressions serves both directions, e.g.
+ * `create index users_by_name on users (lower(display_name) asc nulls first, id)`.
  */
 export async function listPage<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
