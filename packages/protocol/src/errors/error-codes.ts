@@ -88,11 +88,6 @@ export const ERROR_CODES = Object.freeze({
     retryable: true,
     message: 'The configuration is in quarantine after repeated failures; it retries with backoff.',
   },
-  CYCLE_LEASE_HELD: {
-    status: 409,
-    retryable: true,
-    message: 'Another agent is running this configuration’s cycle: wait and ask for the lease again.',
-  },
   CYCLE_LEASE_LOST: {
     status: 409,
     retryable: false,
