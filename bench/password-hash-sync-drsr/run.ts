@@ -23,8 +23,8 @@ const { values: args } = parseArgs({
 const USERS = Number(args.users);
 const RUNS = Number(args.runs);
 const SVC = 'bench-drs';
-// Benchmark-only account on a throwaway loopback DC; kept in the DC folder so reruns can bind.
-const SVC_PASSWORD = 'Bench!Drs-Pass1';
+// A fresh password every run (set over LDAPS by the Administrator), so none is stored anywhere.
+const SVC_PASSWORD = `Bench!${randomBytes(12).toString('base64url')}9`;
 const ORACLE = fileURLToPath(new URL('../../../shared/reference/drsr/dcsync_probe.py', import.meta.url));
 
 const pwd = (p: string): Buffer => Buffer.from(`"${p}"`, 'utf16le');
@@ -69,7 +69,16 @@ async function ensureServiceAccount(client: Client, baseDn: string, dir: string)
     () => true,
     () => false,
   );
-  if (exists) return;
+  if (exists) {
+    await client.modify(
+      dn,
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'unicodePwd', values: [pwd(SVC_PASSWORD)] }),
+      }),
+    );
+    return;
+  }
   await client.add(dn, [
     new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
     new Attribute({ type: 'sAMAccountName', values: [SVC] }),
