@@ -86,6 +86,7 @@ export {
   netbiosNameSchema,
   type ObjectType,
   objectTypeSchema,
+  safeText,
   sidSchema,
   timestampSchema,
   versionStringSchema,
@@ -98,6 +99,7 @@ export {
   ProtocolError,
 } from './errors/error-body.js';
 export { ERROR_CODE_LIST, ERROR_CODES, type ErrorCode } from './errors/error-codes.js';
+export { protocolExamples } from './examples.js';
 export { LIMITS } from './limits.js';
 export {
   type HashEnvelopeBatch,
