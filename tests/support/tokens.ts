@@ -34,6 +34,7 @@ export async function appToken(
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', resource: GRAPH_RESOURCE }).toString(),
   });
+  // The token endpoint answers a JSON object, errors included (RFC 6749 §5.2).
   const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!body.access_token) {
     throw new Error(

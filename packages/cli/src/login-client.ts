@@ -59,6 +59,7 @@ async function discover(cloudUrl: string): Promise<Endpoints> {
   }
   if (!res.ok)
     throw new LoginError(`${cloudUrl} does not look like a cloudsync cloud (${url} answered ${res.status})`);
+  // Discovery metadata is a JSON object; the two fields used are checked just below.
   const meta = (await res.json()) as Partial<Endpoints>;
   if (!meta.token_endpoint || !meta.device_authorization_endpoint) {
     throw new LoginError(`${cloudUrl} publishes no token or device endpoint`);
@@ -178,6 +179,7 @@ export async function startDeviceSignIn(input: { cloudUrl: string }): Promise<De
       resource: GRAPH_RESOURCE,
     }).toString(),
   });
+  // A JSON object (RFC 8628 §3.2); every field used is checked just below.
   const body = (await res.json()) as Partial<DeviceResponse> & TokenResponse;
   if (!res.ok || !body.device_code || !body.user_code || !body.verification_uri || !body.expires_in) {
     throw new LoginError(

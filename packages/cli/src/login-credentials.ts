@@ -33,7 +33,8 @@ async function readFileOrEmpty(path: string): Promise<CredentialsFile> {
       return parsed as CredentialsFile;
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
+    const missing = err instanceof Error && 'code' in err && err.code === 'ENOENT';
+    if (!missing && !(err instanceof SyntaxError)) throw err;
   }
   return { version: 1, clouds: {} };
 }
