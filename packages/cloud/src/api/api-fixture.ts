@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildCloudApp, type CloudApp } from '../app.js';
 import type { Role } from '../auth/principal.js';
@@ -32,6 +33,15 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
+function lineSink(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -46,7 +56,12 @@ function freePort(): Promise<number> {
 
 /** Starts the cloud on SQLite in a temporary directory (or on `databaseUrl`) with tenant `contoso`. */
 export async function startApiFixture(
-  options: { databaseUrl?: string; lookupTxt?: TxtLookup } = {},
+  options: {
+    databaseUrl?: string;
+    lookupTxt?: TxtLookup;
+    /** Collects every log line, at trace level. */
+    logs?: string[];
+  } = {},
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cloudsync-api-'));
   const port = await freePort();
@@ -56,7 +71,7 @@ export async function startApiFixture(
   });
   const cloud = await buildCloudApp({
     config,
-    logger: pino({ level: 'silent' }),
+    logger: options.logs ? pino({ level: 'trace' }, lineSink(options.logs)) : pino({ level: 'silent' }),
     ...(options.lookupTxt ? { lookupTxt: options.lookupTxt } : {}),
   });
   await cloud.app.listen({ host: '127.0.0.1', port });
