@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
 import { freePort } from '../../../../tests/harness/process.js';
@@ -122,6 +123,25 @@ describe('AD connection', () => {
     } finally {
       await ad.close();
       await relay.close();
+    }
+  });
+
+  test('a host that accepts but never answers is ad.unreachable after the connect timeout', async () => {
+    const silent = createServer(() => undefined); // accepts, never speaks TLS
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const address = silent.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const err = await connectAd({
+        ...admin,
+        url: `ldaps://127.0.0.1:${port}`,
+        connectTimeoutMs: 300,
+      }).catch((e: unknown) => e);
+      assert.ok(err instanceof AdError);
+      assert.equal(err.code, 'ad.unreachable');
+      assert.match(err.message, /timeout/i);
+    } finally {
+      silent.close();
     }
   });
 });

@@ -11,6 +11,7 @@ import {
   createUser,
   escapeRdn,
   readSid,
+  withAdmin,
 } from '../../../../tests/support/ad.js';
 import { uniqueName } from '../../../../tests/support/unique.js';
 import {
@@ -100,6 +101,7 @@ describe('full import', () => {
   let disabled: { dn: string; sam: string; upn: string };
   let group: { dn: string; sam: string };
   let contactDn: string;
+  let longCn: string;
   const longDisplay = `${'Ωmega-Łukasz-日本語-'.repeat(14)}end`.slice(0, 256);
 
   before(async () => {
@@ -138,6 +140,15 @@ describe('full import', () => {
       extra: { description: 'Grüppe', mail: 'grp@example.test' },
     });
     await addMember(group.dn, unicode.dn, disabled.dn);
+    // An RDN at AD's 64-character limit, in characters beyond Latin-1.
+    longCn = `CN=${escapeRdn(`${'Ünïcødé-名前-'.repeat(6)}`.slice(0, 64))},${ou}`;
+    await withAdmin((a) =>
+      a.add(longCn, {
+        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+        sAMAccountName: uniqueName('lcn'),
+        userAccountControl: '546',
+      }),
+    );
     contactDn = `CN=${escapeRdn('Контакт Ünïcode')},${ou}`;
     const c = await adminClient(env);
     try {
@@ -157,10 +168,11 @@ describe('full import', () => {
     try {
       const objects = await importAll(ad, ou);
       const byDn = new Map(objects.map((o) => [o.dn, o]));
-      assert.equal(objects.length, 6);
+      assert.equal(objects.length, 7);
       assert.deepEqual(objects.map((o) => o.kind).sort(), [
         'contact',
         'group',
+        'user',
         'user',
         'user',
         'user',
@@ -199,6 +211,10 @@ describe('full import', () => {
       const l = byDn.get(long.dn);
       assert.equal(first(l ?? u, 'displayName'), longDisplay);
       assert.equal(first(l ?? u, 'givenName'), 'G'.repeat(64));
+
+      const lc = byDn.get(longCn);
+      assert.ok(lc, 'the 64-character CN is found under its exact DN');
+      assert.equal(first(lc, 'cn')?.length, 64);
 
       const b = byDn.get(bare.dn);
       assert.ok(b);
