@@ -89,6 +89,24 @@ describe('PDUs against the capture', () => {
   });
 });
 
+describe('alter_context', () => {
+  it('encodes as PDU type 14 and its response decodes like a bind_ack', () => {
+    const alter = encodeBind({
+      callId: 9,
+      maxXmitFrag: 5840,
+      maxRecvFrag: 5840,
+      contextId: 1,
+      abstractSyntax: DRSUAPI,
+      alter: true,
+    });
+    assert.equal(decodeHeader(alter).ptype, PTYPE.alterContext);
+    assert.equal(alter.readUInt16LE(28), 1, 'presentation context id');
+    const resp = Buffer.from(nth(1));
+    resp[2] = PTYPE.alterContextResp;
+    assert.equal(decodeBindAck(resp).result, 0);
+  });
+});
+
 describe('PDU decoders on hostile input', () => {
   it('throw protocol errors on truncation, never anything else', () => {
     for (const p of pdus) {
