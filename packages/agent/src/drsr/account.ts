@@ -36,6 +36,11 @@ function fileTimeToDate(raw: Buffer): Date | undefined {
   return new Date(Number(raw.readBigUInt64LE(0) / 10000n - FILETIME_EPOCH_OFFSET_MS));
 }
 
+/** An AD Boolean value (4 bytes); anything else counts as false. */
+function isTrue(value: Buffer | undefined): boolean {
+  return value?.length === 4 && value.readUInt32LE(0) !== 0;
+}
+
 function attributeMap(
   obj: ReplicaObject,
   table: readonly PrefixEntry[],
@@ -61,7 +66,7 @@ export function toAccount(
   const account: ReplicatedAccount = {
     objectGuid: obj.name.guid,
     distinguishedName: obj.name.dn,
-    isDeleted: (first('isDeleted')?.readUInt32LE(0) ?? 0) !== 0,
+    isDeleted: isTrue(first('isDeleted')),
   };
   if (sidBytes && rid !== undefined) {
     account.sid = sidToString(sidBytes);

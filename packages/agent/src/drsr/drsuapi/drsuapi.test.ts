@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { isWantedAccount, toAccount } from '../account.js';
 import { DrsrError } from '../errors.js';
 import { type CapturedCall, capturedCalls, probeOutput } from '../fixtures/capture.js';
 import { decryptNtHash } from '../secrets/decrypt.js';
@@ -9,7 +10,7 @@ import { EXOP, MAX_NDR_SIZE, NAME_FORMAT, OBJECT_REPLICATION_FLAGS, OP } from '.
 import { decodeCrackNamesResponse, encodeCrackNamesRequest } from './crack-names.js';
 import { decodeDcInfoResponse, encodeDcInfoRequest } from './dc-info.js';
 import { sidRid, sidToString } from './dsname.js';
-import { decodeGetNcChangesResponse } from './get-nc-changes-reply.js';
+import { decodeGetNcChangesResponse, type GetNcChangesReply } from './get-nc-changes-reply.js';
 import { encodeGetNcChangesRequest } from './get-nc-changes-request.js';
 import { attidFromOid, oidFromAttid } from './prefix-table.js';
 
@@ -144,7 +145,15 @@ describe('DRSUAPI decoders on hostile input', () => {
     ['get nc changes', decodeGetNcChangesResponse],
   ];
   const opnums = [OP.bind, OP.crackNames, OP.domainControllerInfo, OP.getNcChanges];
-  const ok = (e: unknown): boolean => e instanceof DrsrError && e.code === 'drsr.protocol';
+  const ok = (e: unknown): boolean =>
+    e instanceof DrsrError && (e.code === 'drsr.protocol' || e.code === 'drsr.decrypt_failed');
+  // A decoded reply goes on into account conversion and decryption, which must fail typed too.
+  const toAccounts = (reply: unknown): void => {
+    const r = reply as GetNcChangesReply; // only the get-nc-changes decoder's output comes here
+    for (const obj of r.objects) {
+      if (isWantedAccount(obj, r.prefixTable, true)) toAccount(obj, r.prefixTable, probeOutput().sessionKey);
+    }
+  };
 
   it('throw only protocol errors on every truncation of the captured replies', () => {
     decoders.forEach(([name, decode], n) => {
@@ -174,7 +183,8 @@ describe('DRSUAPI decoders on hostile input', () => {
           b[at] = rand() % 3 === 0 ? 0xff : rand() & 0xff;
         }
         try {
-          decode(b);
+          const reply = decode(b);
+          if (name === 'get nc changes') toAccounts(reply);
         } catch (e) {
           assert.ok(ok(e), `${name}: ${String(e)}`);
         }
