@@ -141,7 +141,8 @@ export async function countRows<DB, TB extends keyof DB, O>(
 /**
  * Runs one page of a Graph list: `$filter`, `$orderby` (plus the key as tie-breaker), `$top` and keyset
  * paging from `$skiptoken`, and the total when `$count=true`. The query must select the sort columns and
- * the key under their column names (or their Graph names); `selectAll()` does.
+ * the key under their column names (or their Graph names); `selectAll()` does. Any `order by`, `limit` or
+ * `offset` already on the query is replaced: keyset paging needs its own.
  *
  * Pages are ordered `<sort expression> asc nulls first` (or `desc nulls last`), then the key in the last
  * key's direction; an index on the same expressions serves both directions, e.g.
@@ -154,7 +155,7 @@ export async function listPage<DB, TB extends keyof DB, O>(
 ): Promise<ListPage<O>> {
   const keys = sortKeys(options);
   const context = tokenContext(options);
-  const filtered = applyFilter(query, options);
+  const filtered = applyFilter(query.clearOrderBy().clearLimit().clearOffset(), options);
   let paged = filtered;
   if (options.skipToken !== undefined) {
     paged = paged.where(keysetSql(keys, tokens.decode(options.skipToken, context, keys.length)));

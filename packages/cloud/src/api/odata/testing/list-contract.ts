@@ -231,6 +231,23 @@ export function runListContract(dialect: Dialect, open: () => Promise<ContractDa
       });
     }
 
+    test("the route's own order, limit and offset give way to the page's", async () => {
+      const options = odata.parse(
+        { $orderby: 'createdDateTime', $top: '20', $count: 'true' },
+        USER_PROPERTIES,
+      );
+      const query = baseQuery().orderBy('upn', 'desc').limit(3).offset(2);
+      const page = await odata.list(query, options);
+      const expected = sortRows(data.users, options.orderBy)
+        .slice(0, 20)
+        .map((row) => row.id);
+      assert.deepEqual(
+        page.rows.map((row) => row.id),
+        expected,
+      );
+      assert.equal(page.count, data.users.length);
+    });
+
     test('$count counts every match, not the page', async () => {
       const filter = "accountEnabled eq true and not startswith(displayName,'a')";
       const options = odata.parse({ $filter: filter, $count: 'true', $top: '5' }, USER_PROPERTIES);
