@@ -151,6 +151,9 @@ export function runAgentApiContract(label: string, databaseUrl: () => Promise<st
       const hb = await beat(agent);
       assert.equal(hb.status, 200, hb.text);
       heartbeatResponseSchema.parse(hb.body);
+      const asAdmin = await fx.call('GET', '/agent/v1/configurations');
+      assert.equal(asAdmin.status, 403, 'an admin token is not an agent token');
+      assert.equal(errorBodySchema.parse(asAdmin.body).code, 'FORBIDDEN');
       const users = await fx.call('GET', '/v1.0/users', { token: agent.token });
       assert.equal(users.status, 403, 'an agent token reaches the agent API only');
 
