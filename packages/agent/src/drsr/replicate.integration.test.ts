@@ -1,8 +1,12 @@
 // Against the Samba AD DC that `npm test` starts (CLOUDSYNC_TEST_AD): real NTLM, real sealing,
 // real replication, compared with MD4 of the passwords the test set.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { ntHash } from '@cloudsync/protocol';
 import { runCommand } from '../../../../tests/harness/process.js';
 import { smbConfPath } from '../../../../tests/harness/samba.js';
@@ -155,6 +159,41 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     assert.ok(dc.objectClass?.includes('1.2.840.113556.1.3.30'), 'it is a computer');
     assert.equal(dc.ntHash?.length, 16);
     for (const a of all) a.ntHash?.fill(0);
+  });
+
+  it("agrees with Samba's own client (the reference oracle) on the NT hash", async (t) => {
+    const oracle = fileURLToPath(
+      new URL('../../../../../shared/reference/drsr/dcsync_probe.py', import.meta.url),
+    );
+    const conf = join(dirname(oracle), 'client.conf');
+    if (!existsSync(oracle)) {
+      t.skip(`reference oracle not found at ${oracle}`);
+      return;
+    }
+    const ours = await replicateObject({
+      host: ad.ip,
+      credentials: creds(syncer, syncerPassword),
+      account: alice.sam,
+    });
+    const run = spawnSync(
+      '/usr/bin/python3',
+      [
+        oracle,
+        '-U',
+        `${ad.netbiosDomain}\\${syncer.sam}%${syncerPassword}`,
+        '--target',
+        ad.ip,
+        '--account',
+        alice.sam,
+        '--conf',
+        conf,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    const theirs = /NT hash \(manual\)\s+= ([0-9a-f]{32})/.exec(run.stdout)?.[1];
+    assert.ok(theirs, `oracle output: ${run.stdout}${run.stderr}`);
+    assert.equal(ours.ntHash?.toString('hex'), theirs);
+    ours.ntHash?.fill(0);
   });
 
   it('replicates one account with EXOP_REPL_OBJ', async () => {
