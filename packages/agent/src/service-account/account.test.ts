@@ -29,7 +29,10 @@ const NONE = { passwordHashSync: false, writeback: false };
 let admin: AdConnection;
 let stateRoot: string;
 
-async function createAccount(features: typeof ALL): Promise<{ account: ServiceAccount; stateDir: string }> {
+async function createAccount(
+  features: typeof ALL,
+  parentDn?: string,
+): Promise<{ account: ServiceAccount; stateDir: string }> {
   const stateDir = await mkdtemp(join(stateRoot, 'state-'));
   const account = await createServiceAccount(admin, {
     domainRoot: env.baseDn,
@@ -37,6 +40,7 @@ async function createAccount(features: typeof ALL): Promise<{ account: ServiceAc
     features,
     stateDir,
     name: uniqueName('cs'),
+    parentDn,
   });
   return { account, stateDir };
 }
@@ -169,8 +173,10 @@ describe('service account', () => {
     await removeServiceAccount(admin, { domainRoot: env.baseDn, accountDn: account.dn, stateDir });
   });
 
-  test('uninstall removes the ACEs, the account and the password file', async () => {
-    const { account, stateDir } = await createAccount({ passwordHashSync: true, writeback: false });
+  test('uninstall removes the ACEs, the account and the password file (account in a chosen OU)', async () => {
+    const ou = await createOu('svc');
+    const { account, stateDir } = await createAccount({ passwordHashSync: true, writeback: false }, ou);
+    assert.ok(account.dn.endsWith(`,${ou}`));
     const creds = await readCredentials(stateDir);
     assert.ok(creds);
     const { acesRemoved } = await removeServiceAccount(admin, {
