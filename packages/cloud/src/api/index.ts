@@ -4,6 +4,7 @@ import { contactRoutes } from './contacts-routes.js';
 import { domainRoutes } from './domains-routes.js';
 import { installGraphErrors } from './error-handler.js';
 import { groupRoutes } from './groups-routes.js';
+import { roleRoutes } from './roles-routes.js';
 import { registerRoutes } from './route.js';
 import { tenantRoutes } from './tenant-routes.js';
 import { userRoutes } from './users-routes.js';
@@ -24,5 +25,6 @@ export function registerAdminApi(app: FastifyInstance, deps: ApiDeps): void {
     ...contactRoutes(deps),
     ...domainRoutes(deps),
     ...tenantRoutes(deps),
+    ...roleRoutes(deps),
   ]);
 }

@@ -82,3 +82,45 @@ test('the audit log shows who did what, newest first', async () => {
   assert.equal(((byHelpdesk.initiatedBy as Json).user as Json).userPrincipalName, userAdmin.upn);
   assert.equal(byHelpdesk.result, 'success');
 });
+
+test('Global Administrators assign and remove admin roles through roleAssignments; the last one stays', async () => {
+  const path = '/v1.0/roleManagement/directory/roleAssignments';
+  const USER_ADMIN = 'fe930be7-5e62-47db-91af-98c3a49a38b1';
+  const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
+  const promoted = await fx.userWithRoles('promoted', ['User']);
+  assert.equal((await fx.call('GET', '/v1.0/users', { token: promoted.token })).status, 403);
+  assert.equal(
+    (
+      await fx.call('POST', path, {
+        token: userAdmin.token,
+        body: { principalId: promoted.id, roleDefinitionId: USER_ADMIN },
+      })
+    ).status,
+    403,
+  );
+  const created = await fx.call('POST', path, {
+    body: { principalId: promoted.id, roleDefinitionId: USER_ADMIN, directoryScopeId: '/' },
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.equal((created.body as Json).roleDefinitionId, USER_ADMIN);
+  assert.equal(
+    (await fx.call('GET', '/v1.0/users', { token: promoted.token })).status,
+    200,
+    'roles apply at once',
+  );
+  const unknownRole = await fx.call('POST', path, {
+    body: { principalId: promoted.id, roleDefinitionId: '00000000-0000-0000-0000-000000000000' },
+  });
+  assert.equal(unknownRole.status, 400);
+  const listed = ((await fx.call('GET', path)).body as Json).value as Json[];
+  const globalAdmins = listed.filter((a) => a.roleDefinitionId === GLOBAL_ADMIN);
+  assert.deepEqual(
+    globalAdmins.map((a) => a.principalId),
+    [fx.adminId],
+  );
+  const last = await fx.call('DELETE', `${path}/${String(globalAdmins[0]?.id)}`);
+  assert.equal(last.status, 400);
+  assert.match(((last.body as Json).error as Json).message as string, /last Global Administrator/);
+  assert.equal((await fx.call('DELETE', `${path}/${String((created.body as Json).id)}`)).status, 204);
+  assert.equal((await fx.call('GET', '/v1.0/users', { token: promoted.token })).status, 403);
+});

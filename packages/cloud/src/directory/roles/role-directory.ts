@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../../auth/principal.js';
 import { ROLES } from '../../auth/principal.js';
-import { badRequest } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import type { Database } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
@@ -14,6 +14,29 @@ export type AdminRole = Exclude<Role, 'User'>;
 function isAdminRole(name: string): name is AdminRole {
   // Widening the tuple to string[] only, so includes() accepts any name.
   return name !== 'User' && (ROLES as readonly string[]).includes(name);
+}
+
+/** One holder of an admin role. */
+export interface RoleAssignment {
+  id: string;
+  principalId: string;
+  role: AdminRole;
+  createdDateTime: string;
+}
+
+/** Refuses to take away the tenant's last Global Administrator (nobody could manage it any more). */
+async function assertNotLastGlobalAdmin(trx: Kysely<Database>, principalId: string): Promise<void> {
+  const holders = await trx
+    .selectFrom('directory_role_assignments')
+    .select('principal_id')
+    .where('role_name', '=', 'GlobalAdministrator')
+    .execute();
+  if (holders.length === 1 && holders[0]?.principal_id === principalId) {
+    throw badRequest(
+      'The last Global Administrator cannot lose the role; assign it to someone else first.',
+      'id',
+    );
+  }
 }
 
 /** Directory role assignments: who holds Global Administrator or User Administrator. */
@@ -76,6 +99,7 @@ export function createRoleDirectory({
         target: { id: principalId, type: 'User', name: role },
       },
       async (trx) => {
+        if (role === 'GlobalAdministrator') await assertNotLastGlobalAdmin(trx, principalId);
         await trx
           .deleteFrom('directory_role_assignments')
           .where('principal_id', '=', principalId)
@@ -96,7 +120,35 @@ export function createRoleDirectory({
     return [...rows.map((r) => r.role_name).filter(isAdminRole), 'User'];
   }
 
-  return { assign, unassign, rolesOf };
+  async function listAssignments(): Promise<RoleAssignment[]> {
+    const rows = await db.selectFrom('directory_role_assignments').selectAll().orderBy('id').execute();
+    return rows.flatMap((r) =>
+      isAdminRole(r.role_name)
+        ? [{ id: r.id, principalId: r.principal_id, role: r.role_name, createdDateTime: r.created_at }]
+        : [],
+    );
+  }
+
+  async function getAssignment(id: string): Promise<RoleAssignment> {
+    const found = (await listAssignments()).find((a) => a.id === id);
+    if (!found) throw notFound(id);
+    return found;
+  }
+
+  /** Removes an assignment by its id (the last Global Administrator keeps the role). */
+  async function removeAssignment(actor: Actor, id: string): Promise<void> {
+    const assignment = await getAssignment(id);
+    await unassign(actor, assignment.principalId, assignment.role);
+  }
+
+  /** The assignment of `role` to `principalId`, after {@link assign}. */
+  async function findAssignment(principalId: string, role: AdminRole): Promise<RoleAssignment> {
+    const found = (await listAssignments()).find((a) => a.principalId === principalId && a.role === role);
+    if (!found) throw notFound(principalId);
+    return found;
+  }
+
+  return { assign, unassign, rolesOf, listAssignments, getAssignment, removeAssignment, findAssignment };
 }
 
 export type RoleDirectory = ReturnType<typeof createRoleDirectory>;
