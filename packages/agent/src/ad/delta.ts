@@ -209,7 +209,9 @@ export async function readDelta(
     Buffer.from(state.cookie, 'base64'),
     options.domainRoot,
   );
-  const live = [...changed.values()].filter((c) => !c.deleted).map((c) => c.guid);
+  // DirSync gives each object's current DN: only objects now in scope need re-reading; one that was
+  // known and now sits elsewhere has left (moved out, or deleted into CN=Deleted Objects).
+  const live = [...changed.values()].filter((c) => !c.deleted && inScope(c.dn, bases)).map((c) => c.guid);
   const current = await reread(ad, options.domainRoot, live, options.rangeSize);
 
   const changes: AdChange[] = [];
@@ -225,8 +227,11 @@ export async function readDelta(
     if (obj && inScope(obj.dn, bases)) {
       changes.push({ type: 'upsert', object: obj, changedAttributes: c.attributes });
       known.add(hex);
+    } else if (c.deleted || !obj) {
+      // Not found when re-read: deleted since DirSync answered, or no longer a synced kind.
+      addDelete(hex, c.deleted || inScope(c.dn, bases) ? 'deleted' : 'left-scope', obj?.dn ?? c.dn);
     } else {
-      addDelete(hex, obj ? 'left-scope' : 'deleted', obj?.dn ?? c.dn);
+      addDelete(hex, 'left-scope', obj.dn);
     }
   }
 
