@@ -101,6 +101,19 @@ export function runDirectoryContract(label: string, newLocation: () => Promise<S
       );
       const admin = await directory.users.get('ADMIN@contoso.cloudsync.test');
       assert.deepEqual(await directory.roles.rolesOf(admin.id), ['GlobalAdministrator', 'User']);
+      await rejectsWith(
+        directory.roles.unassign(ctx.admin, admin.id, 'GlobalAdministrator'),
+        400,
+        /last Global Administrator/,
+      );
+      const second = await newUser('second-admin');
+      await directory.roles.assign(ctx.admin, second.id, 'GlobalAdministrator');
+      await directory.roles.unassign(ctx.admin, admin.id, 'GlobalAdministrator');
+      assert.deepEqual(await directory.roles.rolesOf(admin.id), ['User']);
+      assert.deepEqual(
+        (await directory.roles.listAssignments()).map((a) => [a.principalId, a.role]),
+        [[second.id, 'GlobalAdministrator']],
+      );
       const record = await directory.findSignInRecord('admin@contoso.cloudsync.test');
       assert.equal(record?.passwordHash?.startsWith('$scrypt$'), true);
       assert.equal(await verifyPassword('Admin-Pass-1', record?.passwordHash ?? ''), true);
@@ -122,7 +135,7 @@ export function runDirectoryContract(label: string, newLocation: () => Promise<S
         409,
         /already has tenant 'contoso'/,
       );
-      assert.equal((await store.db.selectFrom('users').select('id').execute()).length, 1);
+      assert.equal((await store.db.selectFrom('users').select('id').execute()).length, 2);
       assert.equal((await store.db.selectFrom('domains').select('id').execute()).length, 1);
       assert.equal((await store.db.selectFrom('tenant').select('id').execute()).length, 1);
     });
