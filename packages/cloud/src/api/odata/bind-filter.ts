@@ -3,6 +3,7 @@ import { ODataError } from './errors.js';
 import type { FilterLiteral, FilterNode, FilterPath } from './filter-ast.js';
 import {
   type CollectionProperty,
+  findProperty,
   type PropertyMap,
   type PropertyType,
   requireProperty,
@@ -117,8 +118,11 @@ class FilterBinder {
   private resolve(path: FilterPath, scope?: LambdaScope): ColumnTarget {
     const [head = '', ...rest] = path.segments;
     if (scope && head === scope.variable) return this.resolveElement(path, rest, scope);
-    if (rest.length > 0) throw unsupportedProperty(this.map, path.segments.join('/'), OPTION);
-    const found = requireProperty(this.map, head, OPTION);
+    // A property of a complex type (`onPremisesExtensionAttributes/extensionAttribute1`) is mapped under
+    // its whole path.
+    const name = path.segments.join('/');
+    if (rest.length > 0 && !findProperty(this.map, name)) throw unsupportedProperty(this.map, name, OPTION);
+    const found = requireProperty(this.map, name, OPTION);
     if (found.spec.type === 'collection' || !found.spec.filterable) {
       throw unsupportedProperty(this.map, found.name, OPTION);
     }

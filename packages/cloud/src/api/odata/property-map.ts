@@ -72,6 +72,7 @@ export type PropertySpec = ScalarProperty | CollectionProperty;
  *     displayName: { column: 'users.display_name', type: 'string', filterable: true, sortable: true, caseInsensitive: true },
  *     userPrincipalName: { column: 'users.upn', type: 'string', filterable: true, sortable: true, caseInsensitive: true },
  *     accountEnabled: { column: 'users.account_enabled', type: 'bool', filterable: true },
+ *     'onPremisesExtensionAttributes/extensionAttribute1': { column: 'users.ext1', type: 'string', filterable: true },
  *     createdDateTime: { column: 'users.created_at', type: 'datetime', filterable: true, sortable: true },
  *     assignedLicenses: {
  *       type: 'collection', table: 'user_licenses', foreignKey: 'user_id', filterable: true,

@@ -69,6 +69,15 @@ describe('parseQueryOptions', () => {
     assert.equal(options.filter?.kind, 'compare');
   });
 
+  test('properties of complex types are mapped under their whole path', () => {
+    const options = parseQueryOptions({ $filter: "EmployeeOrgData/Division eq 'Sales'" }, USER_PROPERTIES);
+    assert.equal(
+      options.filter?.kind === 'compare' && options.filter.target.property,
+      'employeeOrgData/division',
+    );
+    assert.equal(options.filter?.kind === 'compare' && options.filter.target.column, 'users.department');
+  });
+
   test('$top must be 1 to 999', () => {
     for (const top of ['0', '1000', '-1', '1.5', 'ten', '', '1e2']) {
       rejects(
@@ -121,6 +130,11 @@ describe('parseQueryOptions', () => {
     rejects({ $filter: "displayName/any(x:x eq 'a')" }, 'Request_UnsupportedQuery', /'displayName'/);
     rejects({ $filter: "manager/displayName eq 'a'" }, 'Request_UnsupportedQuery', /'manager\/displayName'/);
     rejects(
+      { $filter: "employeeOrgData/costCenter eq 'a'" },
+      'Request_UnsupportedQuery',
+      /'employeeOrgData\/costCenter'/,
+    );
+    rejects(
       { $filter: "assignedLicenses/any(x:proxyAddresses/any(p:p eq 'a'))" },
       'Request_UnsupportedQuery',
       /'proxyAddresses'/,
@@ -157,6 +171,7 @@ describe('parseQueryOptions', () => {
 
   test('$select refuses empty names', () => {
     rejects({ $select: 'id,,mail' }, 'BadRequest', /empty property name/);
+    rejects({ $select: 'employeeOrgData/division' }, 'BadRequest', /select the whole of 'employeeOrgData'/);
   });
 
   test('fuzz: any $ option values throw only ODataError', () => {

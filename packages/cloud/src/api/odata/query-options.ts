@@ -149,6 +149,9 @@ function parseSelect(text: string | undefined, map: PropertyMap): string[] | und
   const selected: string[] = [];
   for (const name of names) {
     if (name === '') throw badRequest('$select', `Invalid $select '${text}': empty property name.`);
+    if (name.includes('/')) {
+      throw badRequest('$select', `Invalid $select '${name}': select the whole of '${name.split('/')[0]}'.`);
+    }
     const found = requireProperty(map, name, '$select');
     if (!selected.includes(found.name)) selected.push(found.name);
   }

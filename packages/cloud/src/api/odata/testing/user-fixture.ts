@@ -61,6 +61,7 @@ export const USER_PROPERTIES = definePropertyMap({
     },
     department: { column: 'users.department', type: 'string', filterable: true, sortable: true },
     jobTitle: { column: 'users.job_title', type: 'string' },
+    'employeeOrgData/division': { column: 'users.department', type: 'string', filterable: true },
     accountEnabled: { column: 'users.account_enabled', type: 'bool', filterable: true, sortable: true },
     createdDateTime: { column: 'users.created_at', type: 'datetime', filterable: true, sortable: true },
     signInCount: { column: 'users.sign_in_count', type: 'number', filterable: true, sortable: true },
