@@ -1,7 +1,7 @@
 // Small process helpers shared by the harness parts: run a command to completion, wait for a
 // condition, stop a child by its pid.
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -114,7 +114,31 @@ export async function stopPid(
     send('SIGKILL');
     while (isAlive(pid)) await sleep(50);
   }
-  if (opts.group) send('SIGKILL'); // stragglers of the group, if any
+  if (!opts.group) return;
+  // Stopped means every worker of the group is gone too, so that its ports are free again.
+  const groupDeadline = Date.now() + 15_000;
+  while (groupMembers(pid).length > 0 && Date.now() < groupDeadline) {
+    send('SIGKILL');
+    await sleep(50);
+  }
+}
+
+/** Pids of the live (not zombie) processes in process group `pgid`, read from /proc. */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z' && Number(fields[2]) === pgid) members.push(Number(name));
+  }
+  return members;
 }
 
 /** Resolves when a spawned child has exited (at once if it already has). */

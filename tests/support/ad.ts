@@ -1,11 +1,13 @@
 // Fixtures on the Samba AD DC that `npm test` starts (CLOUDSYNC_TEST_AD): LDAPS clients, OUs,
 // users with passwords, groups. Every name is unique per call, so test files can share the DC.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, Change, Client, Control } from 'ldapts';
 import { runCommand } from '../harness/process.js';
 import type { AdTestInfo } from '../harness/samba.js';
 import { smbConfPath } from '../harness/samba.js';
+import { withFileLock } from './file-lock.js';
 import { uniqueName } from './unique.js';
 
 export type { AdTestInfo } from '../harness/samba.js';
@@ -239,20 +241,37 @@ export async function readSid(dn: string): Promise<string> {
 }
 
 /**
+ * Runs `fn` while no other test process edits the domain root's security descriptor. An ACE is
+ * added by reading the whole DACL and writing it back, so two test files doing that at once lose
+ * one another's ACEs; every test that edits the domain root's DACL (directly, or through code
+ * under test such as the agent's service-account set-up) should do it inside this lock.
+ * @example await withDomainRootAclLock(() => createServiceAccount(...));
+ */
+export function withDomainRootAclLock<T>(fn: () => Promise<T>, ad: AdTestInfo = adFromEnv()): Promise<T> {
+  return withFileLock(join(ad.dir, 'cloudsync-domain-root-acl.lock'), fn);
+}
+
+/**
  * Grants "Replicating Directory Changes" and "... All" on the domain root to a SID, as an agent's
- * service account needs for MS-DRSR (DCSync). Runs `samba-tool dsacl set` on the DC's own database.
+ * service account needs for MS-DRSR (DCSync). Runs `samba-tool dsacl set` on the DC's own database,
+ * inside `withDomainRootAclLock`.
  */
 export async function grantReplicationRights(sid: string): Promise<void> {
   const ad = adFromEnv();
-  for (const right of Object.values(REPLICATION_RIGHTS)) {
-    await runCommand('samba-tool', [
-      'dsacl',
-      'set',
-      `--configfile=${smbConfPath(ad.dir)}`,
-      `-H`,
-      `tdb://${ad.dir}/private/sam.ldb`,
-      `--objectdn=${ad.baseDn}`,
-      `--sddl=(OA;;CR;${right};;${sid})`,
-    ]);
-  }
+  const aces = Object.values(REPLICATION_RIGHTS)
+    .map((right) => `(OA;;CR;${right};;${sid})`)
+    .join('');
+  await withDomainRootAclLock(
+    () =>
+      runCommand('samba-tool', [
+        'dsacl',
+        'set',
+        `--configfile=${smbConfPath(ad.dir)}`,
+        '-H',
+        `tdb://${ad.dir}/private/sam.ldb`,
+        `--objectdn=${ad.baseDn}`,
+        `--sddl=${aces}`,
+      ]),
+    ad,
+  );
 }
