@@ -5,12 +5,18 @@ import { ntHash } from '@cloudsync/protocol';
 import { rc4 } from '../crypto/rc4.js';
 import { DrsrError } from '../errors.js';
 import { type CapturedPdu, capturedPdus, probeOutput } from '../fixtures/capture.js';
-import { MSV_AV_TIMESTAMP, parseAvPairs } from './av-pairs.js';
+import {
+  encodeAvPairs,
+  MSV_AV_NB_COMPUTER_NAME,
+  MSV_AV_NB_DOMAIN_NAME,
+  MSV_AV_TIMESTAMP,
+  parseAvPairs,
+} from './av-pairs.js';
 import { NtlmClient } from './client.js';
 import { CLIENT_FLAGS } from './flags.js';
 import { decodeAuthenticate, decodeChallenge, MIC_OFFSET } from './messages.js';
-import { hmacMd5, ntowfv2 } from './ntlmv2.js';
-import { NtlmSessionSecurity } from './session-security.js';
+import { computeNtlmv2, hmacMd5, ntowfv2 } from './ntlmv2.js';
+import { deriveSessionKeys, NtlmSessionSecurity } from './session-security.js';
 
 // The capture's account; its password is published with the reference capture as a test vector.
 const CAPTURE_USER = { domain: 'CORP', user: 'svc-drsync', password: 'Sync!Pass12345' };
@@ -205,6 +211,19 @@ describe('NTLM2 session security', () => {
     }
   });
 
+  it('signs without encrypting, and verifies in order', () => {
+    const key = randomBytes(16);
+    const client = new NtlmSessionSecurity(key, 'client');
+    const server = new NtlmSessionSecurity(key, 'server');
+    const messages = [randomBytes(10), randomBytes(300), Buffer.alloc(0)];
+    for (const m of messages) server.verify(m, client.sign(m));
+    const forged = client.sign(Buffer.from('pay 100'));
+    assert.throws(
+      () => server.verify(Buffer.from('pay 900'), forged),
+      (e) => e instanceof DrsrError,
+    );
+  });
+
   it('rejects a replayed message (sequence numbers advance)', () => {
     const key = randomBytes(16);
     const client = new NtlmSessionSecurity(key, 'client');
@@ -219,5 +238,48 @@ describe('NTLM2 session security', () => {
       () => server.unseal(replay, 0, 64, sig),
       (e) => e instanceof DrsrError,
     );
+  });
+});
+
+describe('[MS-NLMP] 4.2.4 NTLMv2 test vectors', () => {
+  // User "User", domain "Domain", password "Password", server challenge 0123456789abcdef,
+  // client challenge aa×8, time 0, random session key 55×16.
+  const responseKey = ntowfv2(ntHash('Password'), 'User', 'Domain');
+  const serverChallenge = Buffer.from('0123456789abcdef', 'hex');
+  const clientChallenge = Buffer.alloc(8, 0xaa);
+  const targetInfo = encodeAvPairs([
+    { id: MSV_AV_NB_DOMAIN_NAME, value: Buffer.from('Domain', 'utf16le') },
+    { id: MSV_AV_NB_COMPUTER_NAME, value: Buffer.from('Server', 'utf16le') },
+  ]);
+
+  it('derives NTOWFv2, NTProofStr, the session base key, LMv2 and the encrypted session key', () => {
+    assert.equal(responseKey.toString('hex'), '0c868a403bfd7a93a3001ef22ef02e3f');
+    const r = computeNtlmv2({
+      responseKey,
+      serverChallenge,
+      clientChallenge,
+      timestamp: Buffer.alloc(8),
+      targetInfo,
+    });
+    assert.equal(r.ntProofStr.toString('hex'), '68cd0ab851e51c96aabc927bebef6a1c');
+    assert.equal(r.sessionBaseKey.toString('hex'), '8de40ccadbc14a82f15cb0ad0de95ca3');
+    assert.equal(
+      hmacMd5(responseKey, serverChallenge, clientChallenge).toString('hex'),
+      '86c35097ac9cec102554764a57cccc19',
+    );
+    assert.equal(
+      rc4(r.sessionBaseKey, Buffer.alloc(16, 0x55)).toString('hex'),
+      'c5dad2544fc9799094ce1ce90bc9d03e',
+    );
+  });
+
+  it('derives the client signing and sealing keys and seals "Plaintext" (4.2.4.4)', () => {
+    const keys = deriveSessionKeys(Buffer.alloc(16, 0x55));
+    assert.equal(keys.clientSign.toString('hex'), '4788dc861b4782f35d43fd98fe1a2d39');
+    assert.equal(keys.clientSeal.toString('hex'), '59f600973cc4960a25480a7c196e4c58');
+    const msg = Buffer.from('Plaintext', 'utf16le');
+    const signature = new NtlmSessionSecurity(Buffer.alloc(16, 0x55)).seal(msg, 0, msg.length);
+    assert.equal(msg.toString('hex'), '54e50165bf1936dc996020c1811b0f06fb5f');
+    assert.equal(signature.toString('hex'), '010000007fb38ec5c55d497600000000');
   });
 });

@@ -52,12 +52,35 @@ export class NtlmSessionSecurity {
    * Returns the 16-byte NTLMSSP_MESSAGE_SIGNATURE.
    */
   seal(whole: Buffer, start: number, end: number): Buffer {
+    // The MAC covers the plaintext, but the RC4 handle encrypts the message before the checksum.
     const d = this.send;
     const seq = Buffer.alloc(4);
     seq.writeUInt32LE(d.seq >>> 0);
     const mac = hmacMd5(d.signKey, seq, whole);
     d.seal.update(whole.subarray(start, end)).copy(whole, start);
     const checksum = d.seal.update(mac.subarray(0, 8));
+    d.seq = (d.seq + 1) >>> 0;
+    return Buffer.concat([Buffer.from([1, 0, 0, 0]), checksum, seq]);
+  }
+
+  /** Signs `message` without encrypting it (packet integrity); returns the 16-byte signature. */
+  sign(message: Uint8Array): Buffer {
+    return this.signature(this.send, message);
+  }
+
+  /** Checks a signature made by the peer's `sign`; throws a protocol error if it is wrong. */
+  verify(message: Uint8Array, signature: Uint8Array): void {
+    if (signature.length !== SIGNATURE_LENGTH) throw protocolError('NTLM signature is not 16 bytes');
+    if (!timingSafeEqual(this.signature(this.recv, message), signature)) {
+      throw protocolError('NTLM signature check failed (wrong key or tampered data)');
+    }
+  }
+
+  /** MAC(seq ‖ message) with the checksum RC4'd by the sealing handle, then seq += 1. */
+  private signature(d: Direction, message: Uint8Array): Buffer {
+    const seq = Buffer.alloc(4);
+    seq.writeUInt32LE(d.seq >>> 0);
+    const checksum = d.seal.update(hmacMd5(d.signKey, seq, message).subarray(0, 8));
     d.seq = (d.seq + 1) >>> 0;
     return Buffer.concat([Buffer.from([1, 0, 0, 0]), checksum, seq]);
   }
