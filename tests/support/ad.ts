@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { Attribute, Change, Client, Control } from 'ldapts';
 import { runCommand } from '../harness/process.js';
 import type { AdTestInfo } from '../harness/samba.js';
@@ -252,26 +253,34 @@ export function withDomainRootAclLock<T>(fn: () => Promise<T>, ad: AdTestInfo = 
 }
 
 /**
- * Grants "Replicating Directory Changes" and "... All" on the domain root to a SID, as an agent's
- * service account needs for MS-DRSR (DCSync). Runs `samba-tool dsacl set` on the DC's own database,
- * inside `withDomainRootAclLock`.
+ * Adds explicit ACEs (SDDL, e.g. `(OA;;CR;<guid>;;<sid>)`) to the domain root's DACL, atomically on
+ * the DC's own database (tests/support/add-aces.py) and inside `withDomainRootAclLock`. Needs the
+ * DC folder on this machine (true for `npm test` and `dev-dc.ts`).
  */
-export async function grantReplicationRights(sid: string): Promise<void> {
+export async function addDomainRootAces(sddlAces: string): Promise<void> {
   const ad = adFromEnv();
-  const aces = Object.values(REPLICATION_RIGHTS)
-    .map((right) => `(OA;;CR;${right};;${sid})`)
-    .join('');
+  const script = fileURLToPath(new URL('./add-aces.py', import.meta.url));
   await withDomainRootAclLock(
     () =>
-      runCommand('samba-tool', [
-        'dsacl',
-        'set',
-        `--configfile=${smbConfPath(ad.dir)}`,
-        '-H',
+      runCommand('/usr/bin/python3', [
+        script,
+        smbConfPath(ad.dir),
         `tdb://${ad.dir}/private/sam.ldb`,
-        `--objectdn=${ad.baseDn}`,
-        `--sddl=${aces}`,
+        ad.baseDn,
+        sddlAces,
       ]),
     ad,
+  );
+}
+
+/**
+ * Grants "Replicating Directory Changes" and "... All" on the domain root to a SID, as an agent's
+ * service account needs for MS-DRSR (DCSync).
+ */
+export async function grantReplicationRights(sid: string): Promise<void> {
+  await addDomainRootAces(
+    Object.values(REPLICATION_RIGHTS)
+      .map((right) => `(OA;;CR;${right};;${sid})`)
+      .join(''),
   );
 }
