@@ -1,0 +1,6 @@
+// The agent's authenticated client to the cloud.
+export { type BackoffOptions, backoffDelay, sleep } from './backoff.js';
+export { errorBodyOf, UplinkError } from './errors.js';
+export { type HttpRequest, type HttpResponse, sendHttp } from './http.js';
+export { clientAssertion, createTokenSource, type TokenSource } from './token.js';
+export { createUplink, type RetryPolicy, type Uplink, type UplinkOptions } from './uplink.js';
