@@ -196,6 +196,17 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     ours.ntHash?.fill(0);
   });
 
+  it('accepts the DNS domain name as well as the NetBIOS one', async () => {
+    const one = await replicateObject({
+      host: ad.ip,
+      credentials: { domain: ad.realm.toLowerCase(), username: syncer.sam, password: syncerPassword },
+      account: alice.sam,
+    });
+    assert.equal(one.distinguishedName, alice.dn);
+    assert.equal(one.ntHash?.length, 16);
+    one.ntHash?.fill(0);
+  });
+
   it('replicates one account with EXOP_REPL_OBJ', async () => {
     const one = await replicateObject({
       host: ad.ip,

@@ -35,7 +35,7 @@ export interface ConnectionOptions {
   host: string;
   /** DRSUAPI port; resolved through the endpoint mapper on TCP 135 when omitted. */
   port?: number;
-  /** NetBIOS domain name (e.g. `CORP`) and account (`svc-sync`) with both replication rights. */
+  /** Domain (NetBIOS `CORP` or DNS `corp.example.com`) and account (`svc-sync`) with both replication rights. */
   credentials: ReplicationCredentials;
   signal?: AbortSignal;
   /** Time to wait for any one answer from the DC (default 120 s). */
@@ -85,27 +85,39 @@ async function openSession(opts: ConnectionOptions): Promise<DrsuapiSession> {
 interface Domain {
   namingContext: string;
   dnsDomain: string;
+  /** NetBIOS name, for NT4-style account names (`CORP\\bobby`). */
+  netbiosDomain: string;
   destinationDsa: string;
+}
+
+/** The domain root from a NetBIOS (`CORP`) or DNS (`corp.example.com`) domain name. */
+async function crackDomainRoot(session: DrsuapiSession, domain: string) {
+  const nt4 = await session.crackName(`${domain}\\`, NAME_FORMAT.NT4_ACCOUNT, NAME_FORMAT.FQDN_1779);
+  if (nt4.status === 0 || !domain.includes('.')) return nt4;
+  return session.crackName(`${domain}/`, NAME_FORMAT.CANONICAL, NAME_FORMAT.FQDN_1779);
 }
 
 /** Finds the domain root DN and the DC's nTDSDSA GUID (the destination GetNCChanges expects). */
 async function discoverDomain(session: DrsuapiSession, opts: ConnectionOptions): Promise<Domain> {
-  const root = await session.crackName(
-    `${opts.credentials.domain}\\`,
-    NAME_FORMAT.NT4_ACCOUNT,
-    NAME_FORMAT.FQDN_1779,
-  );
+  const root = await crackDomainRoot(session, opts.credentials.domain);
   if (root.status !== 0 || !root.name || !root.domain) {
     throw new DrsrError(
       'drsr.name_not_found',
-      `the DC does not know the domain '${opts.credentials.domain}' (status ${root.status}); give the NetBIOS domain name`,
+      `the DC does not know the domain '${opts.credentials.domain}' (status ${root.status}); give its NetBIOS or DNS name`,
     );
   }
+  const nt4 = await session.crackName(root.name, NAME_FORMAT.FQDN_1779, NAME_FORMAT.NT4_ACCOUNT);
+  const netbiosDomain = nt4.status === 0 && nt4.name ? nt4.name.replace(/\\$/, '') : opts.credentials.domain;
   const dcs = await session.domainControllers(root.domain);
   const host = opts.host.toLowerCase();
   const dc = dcs.find((d) => d.dnsHostName?.toLowerCase() === host) ?? dcs[0];
   if (!dc) throw new DrsrError('drsr.rpc_fault', `the DC lists no domain controllers for ${root.domain}`);
-  return { namingContext: root.name, dnsDomain: root.domain, destinationDsa: dc.ntdsDsaObjectGuid };
+  return {
+    namingContext: root.name,
+    dnsDomain: root.domain,
+    netbiosDomain,
+    destinationDsa: dc.ntdsDsaObjectGuid,
+  };
 }
 
 function checkReply(reply: GetNcChangesReply, opts: ConnectionOptions, nc: string, root = nc): void {
@@ -213,7 +225,7 @@ export async function replicateObject(opts: ObjectOptions): Promise<ReplicatedAc
     let dn = opts.account;
     if (!dn.includes('=')) {
       const cracked = await session.crackName(
-        `${opts.credentials.domain}\\${opts.account}`,
+        `${domain.netbiosDomain}\\${opts.account}`,
         NAME_FORMAT.NT4_ACCOUNT,
         NAME_FORMAT.FQDN_1779,
       );
