@@ -3,6 +3,8 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fasti
 import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import type { CloudConfig } from '../config.js';
+import { type Clock, systemClock } from '../directory/clock.js';
+import type { PasswordResetExtraTables } from '../password-reset/schema.js';
 import { createAccountQueries } from '../sign-in/accounts.js';
 import { type AppRegistrations, createAppRegistrations } from '../sign-in/app-registrations.js';
 import { registerFormBody } from '../sign-in/form-body.js';
@@ -13,6 +15,7 @@ import { registerPasswordGrant } from '../sign-in/password-grant.js';
 import { createProvider } from '../sign-in/provider.js';
 import { listenToProvider } from '../sign-in/provider-events.js';
 import type { SignInDatabase, SignInTables } from '../sign-in/schema.js';
+import { createSignInGuard, type SignInGuard, type SignInGuardOptions } from '../sign-in/sign-in-guard.js';
 import { ensureSignInKeys, publicJwks } from '../sign-in/signing-keys.js';
 import type { Database } from '../store/schema.js';
 import { type AuthHook, createAuthenticate } from './authenticate.js';
@@ -34,6 +37,10 @@ export interface AuthOptions {
   /** `tlsCert` tells whether this process terminates TLS itself (else a proxy in front may). */
   config: Pick<CloudConfig, 'publicUrl'> & Partial<Pick<CloudConfig, 'tlsCert'>>;
   log: FastifyBaseLogger;
+  /** Clock of smart lockout and rate limits; the system clock by default. */
+  clock?: Clock;
+  /** Smart lockout and rate limit settings (see `sign-in/sign-in-guard.ts`). */
+  guard?: Pick<SignInGuardOptions, 'lockout' | 'limits'>;
 }
 
 export interface Auth {
@@ -42,6 +49,8 @@ export interface Auth {
   provider: Provider;
   /** The tenant's OAuth clients. */
   apps: AppRegistrations;
+  /** Smart lockout and sign-in rate limits, shared with password reset. */
+  guard: SignInGuard;
   /** Mounts `/oauth2/*` (the provider) and `/sign-in/*` (the sign-in and consent pages). */
   register<L extends FastifyBaseLogger>(app: AnyLoggerApp<L>): Promise<void>;
   /** preHandler: verifies the bearer token and sets `request.principal`, or replies 401. */
@@ -71,6 +80,11 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
   await purgeExpiredOidcModels(signInDb);
   const accounts = createAccountQueries(db);
   const apps = createAppRegistrations(signInDb);
+  const guard = createSignInGuard({
+    db: db.withTables<PasswordResetExtraTables>(),
+    clock: options.clock ?? systemClock,
+    ...options.guard,
+  });
   const provider = createProvider({
     issuer,
     db: signInDb,
@@ -83,7 +97,7 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
   // An https public URL served by a plain-HTTP listener (allowed on loopback only) means a TLS proxy
   // in front: trust its X-Forwarded-Proto/Host, so secure cookies and endpoint URLs are right.
   provider.proxy = issuer.startsWith('https:') && !config.tlsCert;
-  registerPasswordGrant(provider, accounts);
+  registerPasswordGrant(provider, accounts, guard);
   listenToProvider(provider, log);
 
   const verify = createAccessTokenVerifier({ issuer, keys: publicJwks(keys.signing).keys });
@@ -92,13 +106,14 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
     issuer,
     provider,
     apps,
+    guard,
     async register(app) {
       // Routes do not depend on the logger's type; the sign-in code sees the app as the base type.
       const base = app as unknown as FastifyInstance;
       await mountProvider(base, provider);
       await base.register(async (scope) => {
         await registerFormBody(scope);
-        registerInteractionRoutes(scope, { provider, accounts, log });
+        registerInteractionRoutes(scope, { provider, accounts, log, guard });
       });
     },
     authenticate: createAuthenticate({ verify, load }),

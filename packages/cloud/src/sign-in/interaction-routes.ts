@@ -2,17 +2,20 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { AccountQueries } from './accounts.js';
-import { checkCredentials, REFUSAL_MESSAGES } from './check-credentials.js';
+import { checkCredentials, refusalMessage } from './check-credentials.js';
 import { renderConsentPage } from './pages/consent-page.js';
 import { PAGE_HEADERS } from './pages/layout.js';
 import { renderLoginPage } from './pages/login-page.js';
 import { renderMessagePage } from './pages/message-page.js';
 import { INTERACTION_PATH } from './provider.js';
+import type { SignInGuard } from './sign-in-guard.js';
 
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountQueries;
   log: FastifyBaseLogger;
+  /** Smart lockout and rate limits (see `sign-in-guard.ts`); none when absent. */
+  guard?: SignInGuard;
 }
 
 type UidRequest = FastifyRequest<{ Params: { uid: string } }>;
@@ -60,7 +63,7 @@ function expired(reply: FastifyReply): FastifyReply {
  * server-rendered forms. Each handler is one step: show, log in, consent, abort.
  */
 export function registerInteractionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
-  const { provider, accounts, log } = deps;
+  const { provider, accounts, log, guard } = deps;
   const base = INTERACTION_PATH;
 
   // A browser is on the other end: answer with a page, and log the error without the request body.
@@ -118,16 +121,20 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
       if (!details) return expired(reply);
       if (details.prompt.name !== 'login') return reply.redirect(`${base}/${details.uid}`, 303);
       const username = req.body?.username ?? '';
-      const check = await checkCredentials(accounts, username, req.body?.password ?? '');
+      const password = req.body?.password ?? '';
+      const context = guard ? { guard, clientAddress: req.ip } : undefined;
+      const check = await checkCredentials(accounts, username, password, context);
       if (!check.ok) {
         log.info({ interaction: details.uid, refusal: check.refusal }, 'sign-in refused');
         const page = renderLoginPage({
           action: `${base}/${details.uid}/login`,
           clientName: await clientName(details.params.client_id),
           username,
-          error: REFUSAL_MESSAGES[check.refusal],
+          error: refusalMessage(check),
         });
-        return html(reply, check.refusal === 'invalid_credentials' ? 401 : 403, page);
+        if (check.retryAfterSeconds) reply.header('retry-after', String(check.retryAfterSeconds));
+        const status = { invalid_credentials: 401, rate_limited: 429 }[check.refusal as string] ?? 403;
+        return html(reply, status, page);
       }
       log.info({ interaction: details.uid, userId: check.user.id }, 'signed in');
       return finish(provider, req, reply, { login: { accountId: check.user.id, amr: ['pwd'] } }, false);

@@ -1,9 +1,10 @@
 import type Provider from 'oidc-provider';
 import { errors, type TokenEndpointGrantContext } from 'oidc-provider';
 import type { AccountQueries } from './accounts.js';
-import { checkCredentials, REFUSAL_MESSAGES } from './check-credentials.js';
+import { checkCredentials, refusalMessage } from './check-credentials.js';
 import { CLI_CLIENT_ID, PASSWORD_GRANT_TYPE } from './clients.js';
 import { GRAPH_RESOURCE, GRAPH_SCOPE, graphResourceServer } from './resources.js';
+import type { SignInGuard } from './sign-in-guard.js';
 
 interface PasswordGrantParams {
   username?: string;
@@ -15,7 +16,11 @@ interface PasswordGrantParams {
  * and the lab sign in unattended with it (see docs/decisions.md). It issues an admin API access
  * token and nothing else: no refresh token, no ID token, no session.
  */
-export function registerPasswordGrant(provider: Provider, accounts: AccountQueries): void {
+export function registerPasswordGrant(
+  provider: Provider,
+  accounts: AccountQueries,
+  guard?: SignInGuard,
+): void {
   provider.registerGrantType<PasswordGrantParams>(
     PASSWORD_GRANT_TYPE,
     async (ctx: TokenEndpointGrantContext<PasswordGrantParams>) => {
@@ -32,9 +37,15 @@ export function registerPasswordGrant(provider: Provider, accounts: AccountQueri
       if (!params.username || !params.password) {
         throw new errors.InvalidRequest('username and password are required');
       }
-      const check = await checkCredentials(accounts, params.username, params.password);
-      if (!check.ok)
-        throw new errors.CustomOIDCProviderError('invalid_grant', REFUSAL_MESSAGES[check.refusal]);
+      const context = guard ? { guard, clientAddress: ctx.ip } : undefined;
+      const check = await checkCredentials(accounts, params.username, params.password, context);
+      if (!check.ok && check.retryAfterSeconds) {
+        ctx.status = 429;
+        ctx.set('Retry-After', String(check.retryAfterSeconds));
+        ctx.body = { error: 'temporarily_unavailable', error_description: refusalMessage(check) };
+        return;
+      }
+      if (!check.ok) throw new errors.CustomOIDCProviderError('invalid_grant', refusalMessage(check));
 
       const grant = new provider.Grant({ accountId: check.user.id, clientId: client.clientId });
       grant.addResourceScope(GRAPH_RESOURCE, GRAPH_SCOPE);

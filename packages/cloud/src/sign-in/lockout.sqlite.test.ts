@@ -1,0 +1,3 @@
+import { runLockoutContract } from './lockout-contract.js';
+
+runLockoutContract('sqlite', async () => ({}));
