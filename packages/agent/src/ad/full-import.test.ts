@@ -45,11 +45,12 @@ async function importAll(ad: AdConnection, base: string, pageSize = 3): Promise<
   return out;
 }
 
-// Adding 1,600 objects over LDAP takes Samba a minute or more on a busy 2-core machine; a few short
-// transactions on the DC's own database (as the harness does for ACLs) take seconds, and short ones
-// keep the database free for the other test files in between.
+// Adding 1,600 objects over LDAP takes Samba a minute or more on a busy 2-core machine; small
+// transactions on the DC's own database (as the harness does for ACLs) take a fraction of the CPU.
+// Each holds the database lock for about a second at most, with a pause after it, so the other test
+// files' LDAP writes are not starved meanwhile.
 const BULK_ADD = `
-import sys
+import sys, time
 from samba.param import LoadParm
 from samba.samdb import SamDB
 from samba.auth import system_session
@@ -65,8 +66,9 @@ def batch(records, apply):
     except Exception:
         db.transaction_cancel()
         raise
-for k in range(0, count, 200):
-    batch(members[k:k + 200], lambda dn: db.add_ldif("dn: %s\\nobjectClass: contact\\n" % dn))
+    time.sleep(0.1)
+for k in range(0, count, 25):
+    batch(members[k:k + 25], lambda dn: db.add_ldif("dn: %s\\nobjectClass: contact\\n" % dn))
 gdn = "CN=%s,%s" % (group, ou)
 batch([gdn], lambda dn: db.add_ldif("dn: %s\\nobjectClass: group\\nsAMAccountName: %s\\n" % (dn, group)))
 for k in range(0, count, 400):
