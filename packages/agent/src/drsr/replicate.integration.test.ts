@@ -150,6 +150,22 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     );
   });
 
+  it('sends an up-to-date vector the DC honours on its own', async () => {
+    const credentials = creds(syncer, syncerPassword);
+    const first = replicateSecrets({ host: ad.ip, credentials });
+    const all = await collect(first);
+    assert.ok(first.watermark && all.length > 0);
+    // With the USN high-water mark at zero, only the cursors can keep seen changes out.
+    const cursorsOnly = { ...first.watermark, highObjUpdate: '0', highPropUpdate: '0' };
+    const seen = await collect(replicateSecrets({ host: ad.ip, credentials, since: cursorsOnly }));
+    for (const name of ['krbtgt', alice.sam]) {
+      const unchanged = all.find((a) => a.sAMAccountName === name);
+      assert.ok(unchanged, `${name} is in the full run`);
+      assert.ok(!seen.some((a) => a.objectGuid === unchanged.objectGuid), `${name}, unchanged, stays out`);
+    }
+    for (const a of [...all, ...seen]) a.ntHash?.fill(0);
+  });
+
   it('includes computer accounts when asked', async () => {
     const all = await collect(
       replicateSecrets({ host: ad.ip, credentials: creds(syncer, syncerPassword), includeComputers: true }),
