@@ -79,6 +79,8 @@ export interface Uplink {
   jobResult(result: AgentJobResult): Promise<void>;
 }
 
+const RETRIED_CODES: ReadonlySet<string> = new Set(['CLOUD_UNREACHABLE', 'RATE_LIMITED', 'INTERNAL']);
+
 /** The agent API's origin, from `apiBaseUrl` (which ends with `/agent/v1`). */
 function originOf(apiBaseUrl: string): string {
   return apiBaseUrl.replace(/\/agent\/v\d+\/?$/, '').replace(/\/+$/, '');
@@ -153,7 +155,9 @@ export function createUplink(options: UplinkOptions): Uplink {
           res.status,
         );
       } catch (err) {
-        const retryable = err instanceof UplinkError && err.retryable;
+        // Only transport-level failures are retried here; other retryable codes (a stale
+        // configuration, a sequence gap) need the caller to act first.
+        const retryable = err instanceof UplinkError && RETRIED_CODES.has(err.code);
         if (!retryable || attempt + 1 >= max || options.signal?.aborted) throw err;
         const delay = backoffDelay(attempt, {
           initialMs: policy.initialMs ?? options.retry?.initialMs,

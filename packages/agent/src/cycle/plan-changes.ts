@@ -1,0 +1,142 @@
+// The scope → map → diff steps for every object the import found, done by the sync engine's planner;
+// this file adds what needs the agent's state: the previous export, member anchors, and deletions of
+// objects known only by objectGUID.
+import { type Change, deleteChangeSchema, outOfScopeChangeSchema } from '@cloudsync/protocol';
+import { anchorOf, type ChangePlanner } from '@cloudsync/sync-engine';
+import type { Logger } from 'pino';
+import type { AdObject } from '../ad/attributes.js';
+import { dnKeyOf, type ExportRecord, type LocalStore } from '../state/local-store.js';
+import type { SourceItem } from './read-source.js';
+import { membersOf, toSourceEntry } from './source-entry.js';
+
+/** Counts of a cycle, as the end marker carries them. */
+export interface PlanCounts {
+  upserts: number;
+  deletes: number;
+  outOfScope: number;
+  unchanged: number;
+  errors: number;
+}
+
+/** What the cycle commits locally if the cloud accepts it. */
+export interface PlanOutcome {
+  exported: ExportRecord[];
+  forgotten: string[];
+  counts: PlanCounts;
+}
+
+export interface PlanContext {
+  planner: ChangePlanner;
+  store: LocalStore;
+  configurationId: string;
+  fullImport: boolean;
+  log: Logger;
+  /** Receives each change, in order (the export step). */
+  emit: (change: Change) => Promise<void>;
+}
+
+/**
+ * Plans every item: non-groups first as they arrive, then groups, so that members exported in this
+ * cycle resolve to their anchors.
+ */
+export async function planChanges(ctx: PlanContext, items: AsyncIterable<SourceItem>): Promise<PlanOutcome> {
+  const out: PlanOutcome = {
+    exported: [],
+    forgotten: [],
+    counts: { upserts: 0, deletes: 0, outOfScope: 0, unchanged: 0, errors: 0 },
+  };
+  const cycleAnchors = new Map<string, string>();
+  const groups: AdObject[] = [];
+  for await (const item of items) {
+    if (item.kind === 'gone') await planGone(ctx, out, item);
+    else if (item.object.kind === 'group') groups.push(item.object);
+    else await planObject(ctx, out, item.object, cycleAnchors);
+  }
+  // Groups can be members of groups: record every group's anchor before resolving members.
+  for (const g of groups) {
+    try {
+      cycleAnchors.set(dnKeyOf(g.dn), anchorOf(toSourceEntry(g).attributes).anchor);
+    } catch {
+      // planned (and reported) below
+    }
+  }
+  for (const g of groups) await planObject(ctx, out, g, cycleAnchors);
+  return out;
+}
+
+async function planObject(
+  ctx: PlanContext,
+  out: PlanOutcome,
+  obj: AdObject,
+  cycleAnchors: Map<string, string>,
+): Promise<void> {
+  const resolve = (dn: string) =>
+    cycleAnchors.get(dnKeyOf(dn)) ??
+    (ctx.fullImport ? undefined : ctx.store.anchorOfDn(ctx.configurationId, dn));
+  const entry = toSourceEntry(obj, membersOf(obj, resolve));
+  let anchor: string;
+  try {
+    anchor = anchorOf(entry.attributes).anchor;
+  } catch (err) {
+    out.counts.errors += 1;
+    ctx.log.warn({ dn: obj.dn, err: String(err) }, 'object skipped: no usable anchor');
+    return;
+  }
+  const previous = ctx.store.previousExport(ctx.configurationId, anchor);
+  const planned = ctx.planner.plan(entry, previous, { fullImport: ctx.fullImport });
+  switch (planned.action) {
+    case 'upsert': {
+      const change = planned.change;
+      if (change.op !== 'upsert') return;
+      cycleAnchors.set(dnKeyOf(obj.dn), anchor);
+      out.exported.push({
+        anchor,
+        objectGuid: change.objectGuid,
+        objectType: change.objectType,
+        distinguishedName: obj.dn,
+        attributes: change.attributes,
+      });
+      out.counts.upserts += 1;
+      await ctx.emit(change);
+      return;
+    }
+    case 'out-of-scope':
+      out.forgotten.push(anchor);
+      out.counts.outOfScope += 1;
+      await ctx.emit(planned.change);
+      return;
+    case 'delete':
+      out.forgotten.push(anchor);
+      out.counts.deletes += 1;
+      await ctx.emit(planned.change);
+      return;
+    case 'unchanged':
+      out.counts.unchanged += 1;
+      if (ctx.fullImport && previous) out.exported.push(previous);
+      return;
+    case 'ignore':
+      return;
+    case 'error':
+      out.counts.errors += 1;
+      ctx.log.warn({ dn: obj.dn, reason: planned.message }, 'object skipped: it cannot be mapped');
+      return;
+  }
+}
+
+async function planGone(
+  ctx: PlanContext,
+  out: PlanOutcome,
+  item: Extract<SourceItem, { kind: 'gone' }>,
+): Promise<void> {
+  const previous = ctx.store.exportedByGuid(ctx.configurationId, item.objectGuid);
+  if (!previous) return;
+  const identity = { objectType: previous.objectType, anchor: previous.anchor, objectGuid: item.objectGuid };
+  const change =
+    item.reason === 'left-scope' && item.dn
+      ? outOfScopeChangeSchema.parse({ op: 'out-of-scope', ...identity, distinguishedName: item.dn })
+      : deleteChangeSchema.parse({ op: 'delete', ...identity });
+  out.forgotten.push(previous.anchor);
+  if (change.op === 'delete') out.counts.deletes += 1;
+  else out.counts.outOfScope += 1;
+  await ctx.emit(change);
+}
