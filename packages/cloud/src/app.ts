@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './directory/clock.js';
 import { createTxtLookup, type TxtLookup } from './directory/domains/dns-txt.js';
 import { createDirectory, type Directory } from './directory/index.js';
 import { openStore, type Store } from './store/open-store.js';
+import { mountSyncIngest, type SyncIngest } from './sync-ingest/index.js';
 
 /** A built (not yet listening) cloud: the Fastify app and the parts tests and commands may reach. */
 export interface CloudApp {
@@ -22,6 +23,8 @@ export interface CloudApp {
   auth: Auth;
   /** Agents, sync configurations, cycle leases and the job queue to agents. */
   cloudSync: CloudSync;
+  /** Applies what agents send: change-set pages, cycle ends, password hashes; provisioning logs. */
+  syncIngest: SyncIngest;
   /** Stops the HTTP server, the purge timer and the store. */
   close(): Promise<void>;
 }
@@ -93,6 +96,14 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       publicUrl: config.publicUrl,
       defaultMappings: DEFAULT_MAPPINGS,
     });
+    const syncIngest = await mountSyncIngest(app, {
+      db: store.db,
+      directory,
+      cloudSync,
+      clock,
+      access: auth,
+      publicUrl: config.publicUrl,
+    });
 
     const purge = setInterval(() => {
       directory.deletedUsers
@@ -109,6 +120,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       directory,
       auth,
       cloudSync,
+      syncIngest,
       async close() {
         if (closed) return;
         closed = true;

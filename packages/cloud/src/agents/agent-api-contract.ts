@@ -2,7 +2,7 @@
 // (startApiFixture), as a real agent drives them: its own key pair, client assertions signed with
 // jose, bearer tokens from the token endpoint.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   agentJobPollResponseSchema,
@@ -13,11 +13,9 @@ import {
   heartbeatResponseSchema,
   writebackPollResponseSchema,
 } from '@cloudsync/protocol';
-import { SignJWT } from 'jose';
 import { type ApiFixture, startApiFixture } from '../api/api-fixture.js';
+import { exchange, type Json, keyPair, type TestAgent } from './test-agent.js';
 import { enqueueWriteback } from './writeback-jobs.js';
-
-type Json = Record<string, unknown>;
 
 const HEARTBEAT = {
   status: 'idle',
@@ -36,46 +34,6 @@ const WRITEBACK_JOB = {
   forceChangeAtNextLogon: false,
 };
 const graphError = (v: unknown) => (v as { error: { code: string; target?: string } }).error;
-
-interface TestAgent {
-  agentId: string;
-  clientId: string;
-  tokenEndpoint: string;
-  privateKey: KeyObject;
-  token: string;
-}
-
-function keyPair() {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { publicJwk: { ...publicKey.export({ format: 'jwk' }), kid: randomUUID() }, privateKey };
-}
-
-/** A client assertion (RFC 7523) exactly as an agent signs it with its private key. */
-async function clientAssertion(agent: Pick<TestAgent, 'clientId' | 'tokenEndpoint' | 'privateKey'>) {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256' })
-    .setIssuer(agent.clientId)
-    .setSubject(agent.clientId)
-    .setAudience(agent.tokenEndpoint)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('2m')
-    .sign(agent.privateKey);
-}
-
-async function exchange(agent: Pick<TestAgent, 'clientId' | 'tokenEndpoint' | 'privateKey'>) {
-  const res = await fetch(agent.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: agent.clientId,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: await clientAssertion(agent),
-    }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
 
 export function runAgentApiContract(label: string, databaseUrl: () => Promise<string | undefined>): void {
   describe(`agent API (${label})`, () => {

@@ -112,14 +112,15 @@ export function createGroupDirectory({
     );
   }
 
-  async function remove(actor: Actor, id: string): Promise<void> {
+  /** Deletes a group. Synced groups are deleted on premises: only the ingest (`bySync`) may. */
+  async function remove(actor: Actor, id: string, options: { bySync?: boolean } = {}): Promise<void> {
     await audit.audited(
       actor,
       { category: 'GroupManagement', activity: 'Delete group', operationType: 'Delete' },
       async (trx, event) => {
         const row = await requireRow(trx, id);
         event.target = { id, type: 'Group', name: row.display_name };
-        if (isSet(row.on_premises_sync_enabled)) {
+        if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
           throw badRequest(
             'Unable to delete on-premises mastered Directory Sync objects: delete the group in the on-premises directory.',
             'id',

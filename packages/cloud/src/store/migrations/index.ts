@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { directory } from './0001-directory.js';
 import { signIn } from './0002-sign-in.js';
 import { agents } from './0003-agents.js';
+import { syncIngest } from './0004-sync-ingest.js';
 import { passwordReset } from './0005-password-reset.js';
 
 /**
@@ -12,5 +13,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-directory': directory,
   '0002-sign-in': signIn,
   '0003-agents': agents,
+  '0004-sync-ingest': syncIngest,
   '0005-password-reset': passwordReset,
 };

@@ -1,0 +1,510 @@
+import {
+  type Change,
+  type ChangeResult,
+  type ChangeSetPage,
+  type CycleAcknowledgement,
+  type CycleEnd,
+  type PageAcknowledgement,
+  ProtocolError,
+} from '@cloudsync/protocol';
+import type { Kysely } from 'kysely';
+import type { AgentRecord, CloudSync } from '../agents/index.js';
+import type { Actor } from '../directory/actor.js';
+import type { Clock } from '../directory/clock.js';
+import type { Directory } from '../directory/index.js';
+import type { Database } from '../store/schema.js';
+import type { ConfigurationView } from '../sync-config/configuration-store.js';
+import type { ApplyContext, Outcome } from './apply-context.js';
+import { applyDelete, type StagedDelete } from './apply-delete.js';
+import { applyContactUpsert, applyGroupUpsert, applyMembers } from './apply-group-contact.js';
+import { applyUserUpsert } from './apply-user.js';
+import { clearQuarantine, readHealth, recordCycleOutcome } from './health.js';
+import { writeLog } from './provisioning-log.js';
+import type { SyncCyclesTable, SyncIngestDatabase, SyncIngestTables } from './schema.js';
+
+export interface SyncIngestDeps {
+  db: Kysely<Database>;
+  directory: Directory;
+  cloudSync: Pick<CloudSync, 'configurationForAgent' | 'leases' | 'configurations'>;
+  clock: Clock;
+}
+
+interface Counts {
+  applied: number;
+  skipped: number;
+  conflicts: number;
+  errors: number;
+  pendingDeletes: number;
+}
+const zeroCounts = (): Counts => ({ applied: 0, skipped: 0, conflicts: 0, errors: 0, pendingDeletes: 0 });
+
+function tally(counts: Counts, result: Outcome['result']): void {
+  if (result === 'applied') counts.applied++;
+  else if (result === 'skipped') counts.skipped++;
+  else if (result === 'conflict') counts.conflicts++;
+  else counts.errors++;
+}
+
+const safeMessage = (err: unknown): string =>
+  err instanceof Error ? err.message.slice(0, 500) : 'the change could not be applied';
+
+/**
+ * The sync ingest: applies the agent's change-set pages and cycle ends (idempotent by cycle and
+ * sequence), stages deletions behind the accidental-delete guard, keeps the quarantine, and writes
+ * one provisioning-log entry per object per cycle.
+ */
+export function createSyncIngest(deps: SyncIngestDeps) {
+  const db: Kysely<SyncIngestDatabase> = deps.db.withTables<SyncIngestTables>();
+  const actor = (agent: Pick<AgentRecord, 'id'>): Actor => ({ kind: 'agent', id: agent.id });
+
+  async function context(
+    configurationId: string,
+    cycleId: string,
+    agent: Pick<AgentRecord, 'id'>,
+  ): Promise<ApplyContext> {
+    const domains = await deps.directory.domains.list();
+    const initial = domains.find((d) => d.isInitial);
+    return {
+      db,
+      directory: deps.directory,
+      actor: actor(agent),
+      configurationId,
+      cycleId,
+      now: deps.clock.now().toISOString(),
+      verifiedDomains: new Set(domains.filter((d) => d.isVerified).map((d) => d.id.toLowerCase())),
+      initialDomain: initial?.id.toLowerCase() ?? 'localhost',
+    };
+  }
+
+  async function applyChange(ctx: ApplyContext, change: Change): Promise<Outcome> {
+    if (change.op === 'upsert') {
+      const upsert = {
+        anchor: change.anchor,
+        distinguishedName: change.distinguishedName,
+        attributes: change.attributes,
+        ...(change.creationOnlyAttributes ? { creationOnlyAttributes: change.creationOnlyAttributes } : {}),
+        ...(change.members ? { members: change.members } : {}),
+      };
+      if (change.objectType === 'user') return applyUserUpsert(ctx, upsert);
+      if (change.objectType === 'group') return applyGroupUpsert(ctx, upsert);
+      return applyContactUpsert(ctx, upsert);
+    }
+    await db
+      .insertInto('sync_pending_deletes')
+      .values({
+        cycle_id: ctx.cycleId,
+        configuration_id: ctx.configurationId,
+        anchor: change.anchor,
+        object_type: change.objectType,
+        op: change.op,
+        distinguished_name: change.distinguishedName ?? null,
+      })
+      .onConflict((oc) => oc.columns(['cycle_id', 'anchor']).doNothing())
+      .execute();
+    return {
+      result: 'applied',
+      action: 'StagedDelete',
+      modified: [],
+      steps: [
+        {
+          name: 'action',
+          status: 'success',
+          detail: 'Staged; applied when the cycle ends, within the accidental-delete threshold.',
+        },
+      ],
+    };
+  }
+
+  async function openCycle(agent: AgentRecord, page: ChangeSetPage): Promise<SyncCyclesTable> {
+    const existing = await db
+      .selectFrom('sync_cycles')
+      .selectAll()
+      .where('id', '=', page.cycleId)
+      .executeTakeFirst();
+    if (existing) {
+      if (existing.configuration_id !== page.configurationId || existing.agent_id !== agent.id) {
+        throw new ProtocolError(
+          'CYCLE_NOT_FOUND',
+          'This cycle id belongs to another configuration or agent.',
+        );
+      }
+      return existing;
+    }
+    const row: SyncCyclesTable = {
+      id: page.cycleId,
+      configuration_id: page.configurationId,
+      agent_id: agent.id,
+      kind: page.kind,
+      configuration_version: page.configurationVersion,
+      state: 'open',
+      committed_through: 0,
+      started_at: deps.clock.now().toISOString(),
+      ended_at: null,
+      counts: JSON.stringify(zeroCounts()),
+      code: null,
+      reason: null,
+    };
+    await db
+      .insertInto('sync_cycles')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    return row;
+  }
+
+  /** Refuses cycles of a configuration in quarantine until its backoff has passed. */
+  async function assertNotQuarantined(configurationId: string): Promise<void> {
+    const health = await readHealth(db, configurationId);
+    if (health.quarantinedUntil && health.quarantinedUntil > deps.clock.now()) {
+      throw new ProtocolError(
+        'CONFIG_QUARANTINED',
+        `The configuration is in quarantine until ${health.quarantinedUntil.toISOString()}: ${health.reason ?? 'repeated failures'}.`,
+      );
+    }
+  }
+
+  /** `POST /agent/v1/cycles/:cycleId/pages`. */
+  async function handlePage(
+    agent: AgentRecord,
+    cycleId: string,
+    page: ChangeSetPage,
+  ): Promise<PageAcknowledgement> {
+    if (page.cycleId !== cycleId)
+      throw new ProtocolError('VALIDATION_FAILED', 'The path and body name different cycles.');
+    await deps.cloudSync.configurationForAgent(agent, page.configurationId, {
+      enabled: true,
+      version: page.configurationVersion,
+    });
+    await deps.cloudSync.leases.renewLease(page.configurationId, agent.id, cycleId);
+    const stored = await db
+      .selectFrom('sync_cycle_pages')
+      .select('answer')
+      .where('cycle_id', '=', cycleId)
+      .where('sequence', '=', page.sequence)
+      .executeTakeFirst();
+    if (stored) return { ...(JSON.parse(stored.answer) as PageAcknowledgement), duplicate: true };
+    await assertNotQuarantined(page.configurationId);
+    const cycle = await openCycle(agent, page);
+    if (cycle.state !== 'open')
+      throw new ProtocolError('CYCLE_NOT_FOUND', `The cycle is already ${cycle.state}.`);
+    if (page.sequence !== Number(cycle.committed_through) + 1) {
+      throw new ProtocolError('SEQUENCE_OUT_OF_ORDER', undefined, {
+        expected: Number(cycle.committed_through) + 1,
+        sent: page.sequence,
+      });
+    }
+    const ctx = await context(page.configurationId, cycleId, agent);
+    const counts: Counts = JSON.parse(cycle.counts);
+    const results: ChangeResult[] = [];
+    for (const [index, change] of page.changes.entries()) {
+      let outcome: Outcome;
+      try {
+        outcome = await applyChange(ctx, change);
+      } catch (err) {
+        const code = err instanceof ProtocolError ? 'VALIDATION_FAILED' : 'INTERNAL';
+        outcome = {
+          result: 'error',
+          action: 'Other',
+          code,
+          reason: `The ${change.objectType} could not be written: ${safeMessage(err)}`,
+          modified: [],
+          steps: [{ name: 'action', status: 'failure', detail: safeMessage(err) }],
+        };
+      }
+      tally(counts, outcome.result);
+      if (outcome.action !== 'StagedDelete') {
+        await writeLog(
+          db,
+          ctx.now,
+          {
+            configurationId: ctx.configurationId,
+            cycleId,
+            objectType: change.objectType,
+            anchor: change.anchor,
+            distinguishedName: change.distinguishedName ?? null,
+          },
+          outcome,
+        );
+      }
+      results.push({
+        index,
+        anchor: change.anchor,
+        result: outcome.result,
+        ...(outcome.code ? { code: outcome.code } : {}),
+        ...(outcome.reason ? { reason: outcome.reason.slice(0, 1000) } : {}),
+        ...(outcome.cloudId ? { cloudId: outcome.cloudId } : {}),
+      });
+    }
+    const answer: PageAcknowledgement = {
+      cycleId,
+      sequence: page.sequence,
+      duplicate: false,
+      committedThroughSequence: page.sequence,
+      results,
+      cycleState: 'open',
+    };
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sync_cycle_pages')
+        .values({
+          cycle_id: cycleId,
+          sequence: page.sequence,
+          answer: JSON.stringify(answer),
+          received_at: ctx.now,
+        })
+        .execute();
+      await trx
+        .updateTable('sync_cycles')
+        .set({ committed_through: page.sequence, counts: JSON.stringify(counts) })
+        .where('id', '=', cycleId)
+        .execute();
+    });
+    return answer;
+  }
+
+  async function stagedDeletes(ctx: ApplyContext, cycle: SyncCyclesTable): Promise<StagedDelete[]> {
+    const explicit = await db
+      .selectFrom('sync_pending_deletes')
+      .selectAll()
+      .where('cycle_id', '=', cycle.id)
+      .execute();
+    const out: StagedDelete[] = explicit.map((d) => ({
+      anchor: d.anchor,
+      objectType: d.object_type,
+      op: d.op,
+      distinguishedName: d.distinguished_name,
+    }));
+    if (cycle.kind === 'full') {
+      const named = new Set(out.map((d) => d.anchor));
+      const unseen = await db
+        .selectFrom('sync_objects')
+        .selectAll()
+        .where('configuration_id', '=', ctx.configurationId)
+        .where('state', '=', 'active')
+        .where('last_cycle_id', '!=', cycle.id)
+        .execute();
+      for (const o of unseen) {
+        if (!named.has(o.anchor)) {
+          out.push({
+            anchor: o.anchor,
+            objectType: o.object_type,
+            op: 'delete',
+            distinguishedName: o.distinguished_name,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  async function applyDeletes(ctx: ApplyContext, deletes: StagedDelete[], counts: Counts): Promise<void> {
+    for (const staged of deletes) {
+      let outcome: Outcome;
+      try {
+        outcome = await applyDelete(ctx, staged);
+      } catch (err) {
+        outcome = {
+          result: 'error',
+          action: 'Delete',
+          code: 'INTERNAL',
+          reason: safeMessage(err),
+          modified: [],
+          steps: [],
+        };
+      }
+      tally(counts, outcome.result);
+      if (outcome.result !== 'skipped') {
+        await writeLog(
+          db,
+          ctx.now,
+          {
+            configurationId: ctx.configurationId,
+            cycleId: ctx.cycleId,
+            objectType: staged.objectType,
+            anchor: staged.anchor,
+            distinguishedName: staged.distinguishedName,
+          },
+          outcome,
+        );
+      }
+    }
+  }
+
+  function acknowledgement(cycle: SyncCyclesTable): CycleAcknowledgement {
+    const counts: Counts = JSON.parse(cycle.counts);
+    return {
+      cycleId: cycle.id,
+      cycleState: cycle.state,
+      advanceCursor: cycle.state === 'accepted',
+      missingSequences: [],
+      counts,
+      ...(cycle.code ? { code: cycle.code as CycleAcknowledgement['code'] } : {}),
+      ...(cycle.reason ? { reason: cycle.reason } : {}),
+    };
+  }
+
+  async function finish(
+    cycle: SyncCyclesTable,
+    state: SyncCyclesTable['state'],
+    counts: Counts,
+    extra: { code?: string; reason?: string } = {},
+  ) {
+    const done: SyncCyclesTable = {
+      ...cycle,
+      state,
+      ended_at: deps.clock.now().toISOString(),
+      counts: JSON.stringify(counts),
+      code: extra.code ?? null,
+      reason: extra.reason ?? null,
+    };
+    await db
+      .updateTable('sync_cycles')
+      .set({ state, ended_at: done.ended_at, counts: done.counts, code: done.code, reason: done.reason })
+      .where('id', '=', cycle.id)
+      .execute();
+    return done;
+  }
+
+  async function reportStatus(configuration: Pick<ConfigurationView, 'id'>, counts: Counts, held?: string) {
+    const now = deps.clock.now();
+    const failure =
+      counts.errors > 0
+        ? `${counts.errors} object(s) could not be written; see the provisioning logs.`
+        : null;
+    const health = await recordCycleOutcome(db, configuration.id, now, held ? null : failure);
+    const status = health.quarantinedUntil ? 'quarantine' : held || failure ? 'error' : 'healthy';
+    const reason = health.quarantinedUntil
+      ? `Quarantined after ${health.consecutiveFailures} failed cycles in a row (${failure}); retrying automatically at ${health.quarantinedUntil.toISOString()}.`
+      : (held ?? failure);
+    await deps.cloudSync.configurations.updateStatus(configuration.id, {
+      status,
+      reason,
+      lastCycleAt: now,
+      counts: { ...counts },
+    });
+  }
+
+  /** `POST /agent/v1/cycles/:cycleId/end`. */
+  async function handleEnd(
+    agent: AgentRecord,
+    cycleId: string,
+    end: CycleEnd,
+  ): Promise<CycleAcknowledgement> {
+    if (end.cycleId !== cycleId)
+      throw new ProtocolError('VALIDATION_FAILED', 'The path and body name different cycles.');
+    const configuration = await deps.cloudSync.configurationForAgent(agent, end.configurationId, {});
+    let cycle = await db.selectFrom('sync_cycles').selectAll().where('id', '=', cycleId).executeTakeFirst();
+    if (!cycle && end.pages === 0) {
+      cycle = await openCycle(agent, { ...end, sequence: 1, changes: [] });
+    }
+    if (!cycle || cycle.agent_id !== agent.id) throw new ProtocolError('CYCLE_NOT_FOUND');
+    if (cycle.state !== 'open') return acknowledgement(cycle);
+    if (Number(cycle.committed_through) < end.pages) {
+      const missing = [];
+      for (let s = Number(cycle.committed_through) + 1; s <= end.pages && missing.length < 1000; s++)
+        missing.push(s);
+      return { ...acknowledgement(cycle), advanceCursor: false, missingSequences: missing };
+    }
+    await deps.cloudSync.leases.renewLease(end.configurationId, agent.id, cycleId);
+    const ctx = await context(end.configurationId, cycleId, agent);
+    const counts: Counts = JSON.parse(cycle.counts);
+    for (const { groupAnchor, outcome } of await applyMembers(ctx)) {
+      await writeLog(
+        db,
+        ctx.now,
+        {
+          configurationId: ctx.configurationId,
+          cycleId,
+          objectType: 'group',
+          anchor: groupAnchor,
+          distinguishedName: null,
+        },
+        outcome,
+      );
+    }
+    const deletes = await stagedDeletes(ctx, cycle);
+    counts.pendingDeletes = deletes.length;
+    const guard = configuration.deleteGuard;
+    if (guard.enabled && deletes.length > guard.threshold) {
+      const reason = `${deletes.length} deletions in one cycle exceed the accidental-delete threshold of ${guard.threshold}: nothing was deleted. Approve or reject the held deletions.`;
+      const held = await finish(cycle, 'held-by-delete-guard', counts, {
+        code: 'DELETE_THRESHOLD_EXCEEDED',
+        reason,
+      });
+      await reportStatus(configuration, counts, reason);
+      return acknowledgement(held);
+    }
+    await applyDeletes(ctx, deletes, counts);
+    const accepted = await finish(cycle, 'accepted', counts);
+    await reportStatus(configuration, counts);
+    return acknowledgement(accepted);
+  }
+
+  /** The held deletions of a configuration's latest held cycle, for the admin to review. */
+  async function heldDeletes(configurationId: string) {
+    const cycle = await db
+      .selectFrom('sync_cycles')
+      .selectAll()
+      .where('configuration_id', '=', configurationId)
+      .where('state', '=', 'held-by-delete-guard')
+      .orderBy('started_at', 'desc')
+      .executeTakeFirst();
+    if (!cycle) return undefined;
+    const ctx = await context(configurationId, cycle.id, { id: cycle.agent_id });
+    return { cycle, deletes: await stagedDeletes(ctx, cycle) };
+  }
+
+  /** The admin approves the held deletions: they are applied now, and older held cycles are closed. */
+  async function approveHeld(
+    configurationId: string,
+    admin: Actor,
+  ): Promise<{ deleted: number } | undefined> {
+    const held = await heldDeletes(configurationId);
+    if (!held) return undefined;
+    const ctx = {
+      ...(await context(configurationId, held.cycle.id, { id: held.cycle.agent_id })),
+      actor: admin,
+    };
+    const counts: Counts = JSON.parse(held.cycle.counts);
+    await applyDeletes(ctx, held.deletes, counts);
+    await finish(held.cycle, 'accepted', counts);
+    await closeOlderHeld(configurationId);
+    const configuration = await deps.cloudSync.configurations.get(configurationId);
+    await reportStatus(configuration, counts);
+    return { deleted: held.deletes.length };
+  }
+
+  /** The admin rejects the held deletions: nothing is deleted; the cycle stays refused. */
+  async function rejectHeld(configurationId: string): Promise<{ rejected: number } | undefined> {
+    const held = await heldDeletes(configurationId);
+    if (!held) return undefined;
+    await finish(held.cycle, 'rejected', JSON.parse(held.cycle.counts), {
+      code: 'DELETE_THRESHOLD_EXCEEDED',
+      reason: 'An administrator rejected the held deletions.',
+    });
+    await closeOlderHeld(configurationId);
+    await deps.cloudSync.configurations.updateStatus(configurationId, {
+      status: 'healthy',
+      reason: 'Held deletions were rejected by an administrator; nothing was deleted.',
+    });
+    return { rejected: held.deletes.length };
+  }
+
+  async function closeOlderHeld(configurationId: string) {
+    await db
+      .updateTable('sync_cycles')
+      .set({ state: 'rejected', reason: 'Superseded by a later decision on held deletions.' })
+      .where('configuration_id', '=', configurationId)
+      .where('state', '=', 'held-by-delete-guard')
+      .execute();
+  }
+
+  /** Restart: lifts quarantine and forgets nothing the cloud holds (the full cycle re-matches by anchor). */
+  async function restarted(configurationId: string): Promise<void> {
+    await clearQuarantine(db, configurationId);
+  }
+
+  return { handlePage, handleEnd, heldDeletes, approveHeld, rejectHeld, restarted, db };
+}
+
+export type SyncIngest = ReturnType<typeof createSyncIngest>;

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { SyncIngestDatabase } from './schema.js';
+
+/** Failed cycles in a row before a configuration goes into quarantine. */
+export const QUARANTINE_AFTER = 3;
+const FIRST_BACKOFF_MS = 5 * 60_000;
+const MAX_BACKOFF_MS = 24 * 60 * 60_000;
+
+/** The backoff after `failures` consecutive failed cycles: 5 min, doubling, at most a day. */
+export function backoffMs(failures: number): number {
+  return Math.min(FIRST_BACKOFF_MS * 2 ** Math.max(0, failures - QUARANTINE_AFTER), MAX_BACKOFF_MS);
+}
+
+export interface Health {
+  consecutiveFailures: number;
+  quarantinedUntil: Date | null;
+  reason: string | null;
+}
+
+export async function readHealth(db: Kysely<SyncIngestDatabase>, configurationId: string): Promise<Health> {
+  const row = await db
+    .selectFrom('sync_health')
+    .selectAll()
+    .where('configuration_id', '=', configurationId)
+    .executeTakeFirst();
+  return {
+    consecutiveFailures: Number(row?.consecutive_failures ?? 0),
+    quarantinedUntil: row?.quarantined_until ? new Date(row.quarantined_until) : null,
+    reason: row?.reason ?? null,
+  };
+}
+
+/**
+ * Records a cycle's outcome: a success clears the failure count and any quarantine; a failure counts,
+ * and from the third in a row puts the configuration in quarantine until the backoff has passed.
+ */
+export async function recordCycleOutcome(
+  db: Kysely<SyncIngestDatabase>,
+  configurationId: string,
+  now: Date,
+  failure: string | null,
+): Promise<Health> {
+  const previous = await readHealth(db, configurationId);
+  const failures = failure ? previous.consecutiveFailures + 1 : 0;
+  const quarantinedUntil =
+    failure && failures >= QUARANTINE_AFTER ? new Date(now.getTime() + backoffMs(failures)) : null;
+  const values = {
+    consecutive_failures: failures,
+    quarantined_until: quarantinedUntil?.toISOString() ?? null,
+    reason: failure,
+  };
+  await db
+    .insertInto('sync_health')
+    .values({ configuration_id: configurationId, ...values })
+    .onConflict((oc) => oc.column('configuration_id').doUpdateSet(values))
+    .execute();
+  return { consecutiveFailures: failures, quarantinedUntil, reason: failure };
+}
+
+/** Lifts a quarantine at once (restart, or an admin's "retry now"). */
+export async function clearQuarantine(
+  db: Kysely<SyncIngestDatabase>,
+  configurationId: string,
+): Promise<void> {
+  await db.deleteFrom('sync_health').where('configuration_id', '=', configurationId).execute();
+}

@@ -1,0 +1,4 @@
+import { createTestDatabase } from '../../../../tests/support/postgres.js';
+import { runIngestContract } from './ingest-contract.js';
+
+runIngestContract('PostgreSQL', createTestDatabase);

@@ -1,0 +1,3 @@
+import { runIngestContract } from './ingest-contract.js';
+
+runIngestContract('SQLite', async () => undefined);
