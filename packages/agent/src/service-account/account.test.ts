@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Attribute, Change } from 'ldapts';
-import { adFromEnv, bindAs, createOu, createUser } from '../../../../tests/support/ad.js';
+import {
+  addMember,
+  adFromEnv,
+  bindAs,
+  createGroup,
+  createOu,
+  createUser,
+  readSid,
+} from '../../../../tests/support/ad.js';
 import { uniqueName } from '../../../../tests/support/unique.js';
 import { type AdConnection, type AdConnectionOptions, connectAd } from '../ad/connection.js';
 import { DIRSYNC_FLAG, DirSyncControl } from '../ad/controls.js';
@@ -17,6 +25,7 @@ import {
 } from './account.js';
 import { checkRights, useExistingAccount } from './check.js';
 import { readDacl } from './dacl.js';
+import { grantRights, revokeAll } from './grants.js';
 import { generatePassword, readCredentials } from './password.js';
 import { aceToSddl } from './security-descriptor.js';
 
@@ -229,5 +238,32 @@ describe('service account', () => {
     assert.equal(err.code, 'ad.missing_rights');
     assert.match(err.message, /Replicating Directory Changes, Replicating Directory Changes All/);
     await removeServiceAccount(admin, { domainRoot: env.baseDn, accountDn: account.dn, stateDir });
+  });
+
+  test('rights held through a group count (tokenGroups)', async () => {
+    const ou = await createOu('viagroup');
+    const group = await createGroup({ ou, name: 'csgrp' });
+    const groupSid = await readSid(group.dn);
+    const user = await createUser({ ou, sam: 'viagrp', password: 'Group-Pass-789!' });
+    await addMember(group.dn, user.dn);
+    await grantRights(admin, env.baseDn, groupSid, [
+      'Replicating Directory Changes',
+      'Replicating Directory Changes All',
+    ]);
+    try {
+      const adoptDir = await mkdtemp(join(stateRoot, 'group-'));
+      const adopted = await useExistingAccount({
+        connection: conn,
+        bindDn: user.upn,
+        password: 'Group-Pass-789!',
+        domainRoot: env.baseDn,
+        features: { passwordHashSync: true, writeback: false },
+        stateDir: adoptDir,
+      });
+      assert.equal(adopted.dn, user.dn);
+      assert.ok(adopted.granted.every((g) => g.right.startsWith('Replicating')));
+    } finally {
+      assert.equal(await revokeAll(admin, env.baseDn, groupSid), 2);
+    }
   });
 });
