@@ -8,9 +8,8 @@ import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ntHash } from '@cloudsync/protocol';
-import { runCommand } from '../../../../tests/harness/process.js';
-import { smbConfPath } from '../../../../tests/harness/samba.js';
 import {
+  addDomainRootAces,
   adFromEnv,
   createOu,
   createUser,
@@ -250,15 +249,7 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     const halfPassword = password();
     const half = await createUser({ ou, sam: 'drshalf', password: halfPassword });
     const sid = await readSid(half.dn);
-    await runCommand('samba-tool', [
-      'dsacl',
-      'set',
-      `--configfile=${smbConfPath(ad.dir)}`,
-      '-H',
-      `tdb://${ad.dir}/private/sam.ldb`,
-      `--objectdn=${ad.baseDn}`,
-      `--sddl=(OA;;CR;${REPLICATION_RIGHTS.getChanges};;${sid})`,
-    ]);
+    await addDomainRootAces(`(OA;;CR;${REPLICATION_RIGHTS.getChanges};;${sid})`);
     await assert.rejects(
       replicateObject({ host: ad.ip, credentials: creds(half, halfPassword), account: alice.sam }),
       isCode('drsr.missing_rights'),
