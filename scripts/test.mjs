@@ -12,24 +12,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import {
+  aptInstallCommand,
+  installDebianPackages,
+  isRoot,
+  missingDebianPackages,
+  npmPackagesOutdated,
+  TEST_PACKAGES,
+} from '../packages/lab/src/prerequisites/prerequisites.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const started = Date.now();
-
-/** Debian packages the real parts need (Samba AD DC, PostgreSQL, Chromium, LDAP and Kerberos tools). */
-const DEBIAN_PACKAGES = [
-  'samba',
-  'samba-ad-dc',
-  'samba-ad-provision',
-  'python3-samba',
-  'winbind',
-  'ldap-utils',
-  'krb5-user',
-  'postgresql',
-  'chromium',
-  'openssl',
-  'util-linux',
-];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
@@ -39,49 +32,30 @@ function run(cmd, args, opts = {}) {
   }
 }
 
-function missingDebianPackages() {
-  // dpkg-query's own ${field} syntax, not a template string.
-  const format = ['-f=$', '{Package} $', '{db:Status-Status}\n'].join('');
-  const r = spawnSync('dpkg-query', ['-W', format, ...DEBIAN_PACKAGES], {
-    encoding: 'utf8',
-  });
-  if (r.error) {
-    console.error('✗ dpkg-query is not available: the test harness needs a Debian (or derived) machine.');
-    process.exit(1);
-  }
-  const installed = new Set(
-    r.stdout
-      .split('\n')
-      .map((line) => line.split(' '))
-      .filter(([, status]) => status === 'installed')
-      .map(([name]) => name),
-  );
-  return DEBIAN_PACKAGES.filter((p) => !installed.has(p));
-}
-
 function ensureDebianPackages() {
-  const missing = missingDebianPackages();
-  if (missing.length === 0) return;
-  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0) {
-    console.error(`✗ missing Debian packages: ${missing.join(' ')}\n  install them as root:\n    ${command}`);
-    process.exit(1);
-  }
-  console.log(`• installing Debian packages: ${missing.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], { env });
-  run('apt-get', ['install', '-y', ...missing], { env });
-  const still = missingDebianPackages();
-  if (still.length > 0) {
-    console.error(`✗ still missing after apt-get install: ${still.join(' ')}`);
+  try {
+    const missing = missingDebianPackages(TEST_PACKAGES);
+    if (missing.length === 0) return;
+    if (!isRoot()) {
+      console.error(
+        `✗ missing Debian packages: ${missing.join(' ')}\n  install them as root:\n    ${aptInstallCommand(missing)}`,
+      );
+      process.exit(1);
+    }
+    console.log(`• installing Debian packages: ${missing.join(' ')}`);
+    const still = installDebianPackages(missing);
+    if (still.length > 0) {
+      console.error(`✗ still missing after apt-get install: ${still.join(' ')}`);
+      process.exit(1);
+    }
+  } catch (err) {
+    console.error(`✗ ${err.message}`);
     process.exit(1);
   }
 }
 
 function ensureNodeModules() {
-  const marker = join(root, 'node_modules/.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
+  if (npmPackagesOutdated(root)) {
     console.log('• installing npm packages (npm ci)');
     run('npm', ['ci', '--no-audit', '--no-fund']);
   }

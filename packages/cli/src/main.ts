@@ -1,5 +1,6 @@
 import { registerAgentCommands } from '@cloudsync/agent/cli';
 import { registerCloudCommands } from '@cloudsync/cloud/cli';
+import { registerLabCommand } from '@cloudsync/lab/cli';
 import { Command } from 'commander';
 import { registerLoginCommand } from './login.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerCloudCommands(program);
   registerAgentCommands(program);
   registerLoginCommand(program);
+  registerLabCommand(program);
   return program;
 }
 

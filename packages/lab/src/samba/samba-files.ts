@@ -8,7 +8,7 @@ import type { DcProvision } from './samba.js';
 /** The smb.conf of a DC folder served at `ip` (see samba.ts for the choices). */
 export function smbConf(dir: string, meta: DcProvision, ip: string): string {
   const tls = join(dir, 'tls');
-  return `# Written by tests/harness/samba.ts at every start; edits are lost.
+  return `# Written by packages/lab/src/samba/samba.ts at every start; edits are lost.
 [global]
 	netbios name = ${meta.hostName}
 	workgroup = ${meta.netbiosDomain}
@@ -49,7 +49,7 @@ export function smbConf(dir: string, meta: DcProvision, ip: string): string {
 export function krb5Conf(meta: DcProvision, ip: string): string {
   const realm = meta.realm;
   const domain = realm.toLowerCase();
-  return `# Written by tests/harness/samba.ts at every start.
+  return `# Written by packages/lab/src/samba/samba.ts at every start.
 [libdefaults]
 	default_realm = ${realm}
 	dns_lookup_realm = false
