@@ -106,6 +106,11 @@ export function runDirectoryContract(label: string, newLocation: () => Promise<S
         400,
         /last Global Administrator/,
       );
+      await rejectsWith(
+        ctx.directory.deletedUsers.remove(ctx.admin, admin.id),
+        400,
+        /last Global Administrator/,
+      );
       const second = await newUser('second-admin');
       await directory.roles.assign(ctx.admin, second.id, 'GlobalAdministrator');
       await directory.roles.unassign(ctx.admin, admin.id, 'GlobalAdministrator');

@@ -25,7 +25,7 @@ export interface RoleAssignment {
 }
 
 /** Refuses to take away the tenant's last Global Administrator (nobody could manage it any more). */
-async function assertNotLastGlobalAdmin(trx: Kysely<Database>, principalId: string): Promise<void> {
+export async function assertNotLastGlobalAdmin(trx: Kysely<Database>, principalId: string): Promise<void> {
   const holders = await trx
     .selectFrom('directory_role_assignments')
     .select('principal_id')

@@ -4,6 +4,7 @@ import { type Database, isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
+import { assertNotLastGlobalAdmin } from '../roles/role-directory.js';
 import type { UserQuery } from './user-directory.js';
 import type { DirectoryUser } from './user-model.js';
 import { assertUpnFree, requireUserRow, withLicenses } from './user-queries.js';
@@ -37,6 +38,7 @@ export function createDeletedUsers({
       async (trx, event) => {
         const row = await requireUserRow(trx, idOrUpn);
         event.target = { id: row.id, type: 'User', name: row.user_principal_name };
+        await assertNotLastGlobalAdmin(trx, row.id);
         if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
           throw badRequest(
             'Unable to delete on-premises mastered Directory Sync objects: delete the user in the on-premises directory.',
