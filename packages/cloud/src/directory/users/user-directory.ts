@@ -7,6 +7,7 @@ import type { Actor } from '../actor.js';
 import type { AuditLog, ModifiedProperty } from '../audit-log.js';
 import type { Clock } from '../clock.js';
 import { isVerifiedDomain } from '../domains/domain-queries.js';
+import { assertNotLastGlobalAdmin } from '../roles/role-directory.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import {
   type DirectoryUser,
@@ -130,6 +131,7 @@ export function createUserDirectory({ db, audit, clock, hash = hashPassword }: U
           const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_USER_PROPERTIES.has(p));
           if (mastered) throw syncMastered(mastered);
         }
+        if (patch.accountEnabled === false) await assertNotLastGlobalAdmin(trx, before.id);
         const values: Partial<UsersTable> = profileValues(patch);
         if (patch.userPrincipalName !== undefined) {
           await assertUsableUpn(trx, patch.userPrincipalName, before.id);
