@@ -4,11 +4,15 @@ export type { ReplicatedAccount } from './account.js';
 export { DrsrError, type DrsrErrorCode } from './errors.js';
 export {
   type ConnectionOptions,
-  type ObjectOptions,
   type ReplicationCredentials,
   type ReplicationOptions,
   type ReplicationRun,
-  replicateObject,
   replicateSecrets,
 } from './replicate.js';
+export {
+  type ObjectOptions,
+  type ObjectsOptions,
+  replicateObject,
+  replicateObjects,
+} from './replicate-object.js';
 export { parseWatermark, type Watermark } from './watermark.js';

@@ -25,6 +25,7 @@ import {
   parseWatermark,
   type ReplicatedAccount,
   replicateObject,
+  replicateObjects,
   replicateSecrets,
 } from './index.js';
 
@@ -220,6 +221,23 @@ describe('MS-DRSR replication against Samba AD', { timeout: 300_000 }, () => {
     assert.equal(one.distinguishedName, alice.dn);
     assert.equal(one.ntHash?.length, 16);
     one.ntHash?.fill(0);
+  });
+
+  it('replicates a list of accounts over one session, marking unknown names', async () => {
+    const got = [];
+    for await (const r of replicateObjects({
+      host: ad.ip,
+      credentials: creds(syncer, syncerPassword),
+      accounts: [syncer.sam, 'nobody-at-all', outsider.dn],
+    })) {
+      got.push({ account: r.account, hash: r.replicated?.ntHash?.toString('hex') });
+      r.replicated?.ntHash?.fill(0);
+    }
+    assert.deepEqual(got, [
+      { account: syncer.sam, hash: ntHash(syncerPassword).toString('hex') },
+      { account: 'nobody-at-all', hash: undefined },
+      { account: outsider.dn, hash: ntHash(outsiderPassword).toString('hex') },
+    ]);
   });
 
   it('replicates one account with EXOP_REPL_OBJ', async () => {
