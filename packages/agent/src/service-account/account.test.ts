@@ -266,4 +266,49 @@ describe('service account', () => {
       assert.equal(await revokeAll(admin, env.baseDn, groupSid), 2);
     }
   });
+
+  test('install run again repairs the account: new password, exactly the rights now needed', async () => {
+    const { account, stateDir } = await createAccount(ALL);
+    const old = await readCredentials(stateDir);
+    assert.ok(old);
+    const pwdLastSet = async () =>
+      (await admin.search(account.dn, { scope: 'base', attributes: ['pwdLastSet'] }))[0]?.pwdLastSet;
+    const setBefore = await pwdLastSet();
+    const again = await createServiceAccount(admin, {
+      domainRoot: env.baseDn,
+      dnsDomainName: env.realm,
+      features: { passwordHashSync: true, writeback: false },
+      stateDir,
+      name: account.sAMAccountName,
+    });
+    try {
+      assert.equal(again.repaired, true);
+      assert.equal(again.sid, account.sid);
+      const fresh = await readCredentials(stateDir);
+      assert.ok(fresh && fresh.password !== old.password);
+      await bindAs(fresh.upn, fresh.password);
+      // Samba still accepts the previous password for an hour (its "old password allowed period"),
+      // so the proof that the password changed is pwdLastSet.
+      assert.notEqual(await pwdLastSet(), setBefore);
+      const aces = (await readDacl(admin, env.baseDn)).dacl?.aces.filter((a) => a.sid === account.sid) ?? [];
+      assert.deepEqual(aces.map((a) => a.objectType).sort(), [
+        '1131f6aa-9c07-11d1-f79f-00c04fc2dcd2',
+        '1131f6ad-9c07-11d1-f79f-00c04fc2dcd2',
+      ]);
+      await assert.rejects(
+        createServiceAccount(admin, {
+          domainRoot: env.baseDn,
+          dnsDomainName: env.realm,
+          features: NONE,
+          stateDir,
+          name: account.sAMAccountName,
+          repair: false,
+        }),
+        (e: unknown) => e instanceof AdError && e.code === 'ad.constraint',
+        'repair: false refused',
+      );
+    } finally {
+      await removeServiceAccount(admin, { domainRoot: env.baseDn, accountDn: account.dn, stateDir });
+    }
+  });
 });

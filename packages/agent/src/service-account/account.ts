@@ -1,11 +1,11 @@
 // The agent's own AD account: created by the install wizard with only the rights the chosen
 // features need, and removed on uninstall. All over LDAPS, so the agent can run on any host.
 import { hostname } from 'node:os';
-import { Attribute } from 'ldapts';
+import { Attribute, Change } from 'ldapts';
 import { sidToString, UAC_DONT_EXPIRE_PASSWORD, UAC_NORMAL_ACCOUNT } from '../ad/attributes.js';
 import type { AdConnection } from '../ad/connection.js';
 import { AdError } from '../ad/errors.js';
-import { grantRights, revokeAll } from './grants.js';
+import { revokeAll, setExactRights } from './grants.js';
 import { forgetCredentials, generatePassword, storeCredentials } from './password.js';
 import { type AgentFeatures, type GrantedRight, rightsFor } from './rights.js';
 
@@ -22,6 +22,11 @@ export interface CreateServiceAccountOptions {
   name?: string;
   /** Container or OU for the account (default `CN=Managed Service Accounts,<root>`). */
   parentDn?: string;
+  /**
+   * When the account exists already (install run again): give it a new password and exactly the
+   * rights `features` need (default), or fail with `ad.constraint` (`false`).
+   */
+  repair?: boolean;
 }
 
 /** What was created. */
@@ -34,6 +39,8 @@ export interface ServiceAccount {
   credentialsFile: string;
   /** The rights granted, for the wizard to print. */
   granted: GrantedRight[];
+  /** True when an existing account was repaired rather than created. */
+  repaired?: boolean;
 }
 
 /** `cloudsync-<host>`, cut to AD's 20-character sAMAccountName limit. */
@@ -88,22 +95,70 @@ export async function createServiceAccount(
     description: ['Service account of the cloudsync agent. Created by `cloudsync agent install`.'],
     userAccountControl: [String(UAC_NORMAL_ACCOUNT | UAC_DONT_EXPIRE_PASSWORD)],
   };
-  // The password goes in the same add: AD refuses an enabled account without one.
-  await ad.add(dn, [
-    ...Object.entries(values).map(([type, v]) => new Attribute({ type, values: v })),
-    new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }),
-  ]);
+  const unicodePwd = Buffer.from(`"${password}"`, 'utf16le');
+  const repaired = await repairExisting(ad, dn, sam, unicodePwd, options.repair ?? true);
+  if (!repaired) {
+    // The password goes in the same add: AD refuses an enabled account without one.
+    await ad.add(dn, [
+      ...Object.entries(values).map(([type, v]) => new Attribute({ type, values: v })),
+      new Attribute({ type: 'unicodePwd', values: [unicodePwd] }),
+    ]);
+  }
   try {
     const sid = await readSid(ad, dn);
     const credentialsFile = await storeCredentials(options.stateDir, { upn, dn, sid, password });
-    const granted = await grantRights(ad, options.domainRoot, sid, rightsFor(options.features));
-    return { dn, sid, upn, sAMAccountName: sam, credentialsFile, granted };
+    const granted = await setExactRights(ad, options.domainRoot, sid, rightsFor(options.features));
+    return { dn, sid, upn, sAMAccountName: sam, credentialsFile, granted, repaired };
   } catch (err) {
-    // Leave nothing half-made behind: no account without its stored password.
-    await ad.del(dn).catch(() => undefined);
-    await forgetCredentials(options.stateDir).catch(() => undefined);
+    // Leave nothing half-made behind: no new account without its stored password.
+    if (!repaired) {
+      await ad.del(dn).catch(() => undefined);
+      await forgetCredentials(options.stateDir).catch(() => undefined);
+    }
     throw err;
   }
+}
+
+/**
+ * When the account already exists (install run again), gives it a new password, enables it and
+ * returns true; the caller then re-grants exactly the rights needed. False when there is none.
+ */
+async function repairExisting(
+  ad: AdConnection,
+  dn: string,
+  sam: string,
+  unicodePwd: Buffer,
+  allowed: boolean,
+): Promise<boolean> {
+  let existing: Record<string, unknown> | undefined;
+  try {
+    [existing] = await ad.search(dn, {
+      scope: 'base',
+      filter: '(objectClass=user)',
+      attributes: ['sAMAccountName'],
+    });
+  } catch (err) {
+    if (err instanceof AdError && err.code === 'ad.no_such_object') return false;
+    throw err;
+  }
+  if (!existing) return false;
+  if (!allowed || String(existing.sAMAccountName).toLowerCase() !== sam.toLowerCase()) {
+    throw new AdError('ad.constraint', `${dn} already exists: remove it, or choose another account name`);
+  }
+  await ad.modify(dn, [
+    new Change({
+      operation: 'replace',
+      modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd] }),
+    }),
+    new Change({
+      operation: 'replace',
+      modification: new Attribute({
+        type: 'userAccountControl',
+        values: [String(UAC_NORMAL_ACCOUNT | UAC_DONT_EXPIRE_PASSWORD)],
+      }),
+    }),
+  ]);
+  return true;
 }
 
 /**

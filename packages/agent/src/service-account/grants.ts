@@ -4,6 +4,7 @@ import { AdError } from '../ad/errors.js';
 import { readDacl, writeDacl } from './dacl.js';
 import { type AgentRight, aceFor, describe, type GrantedRight } from './rights.js';
 import {
+  type Ace,
   addAces,
   isInherited,
   removeAcesOf,
@@ -63,4 +64,33 @@ export async function revokeAll(ad: AdConnection, domainRoot: string, sid: strin
     (sd) => !sd.dacl?.aces.some((a) => !isInherited(a) && a.sid === sid),
   );
   return removed;
+}
+
+/**
+ * Makes `rights` exactly what `sid` holds explicitly on the domain root: adds the missing ACEs and
+ * removes its other explicit ACEs, in one DACL write (a repair after features changed).
+ */
+export async function setExactRights(
+  ad: AdConnection,
+  domainRoot: string,
+  sid: string,
+  rights: readonly AgentRight[],
+): Promise<GrantedRight[]> {
+  const wanted = rights.map((r) => aceFor(r, sid));
+  const isWanted = (a: Ace) => wanted.some((w) => sameAce(a, w));
+  const stray = (a: Ace) => !isInherited(a) && a.sid === sid && !isWanted(a);
+  await editDacl(
+    ad,
+    domainRoot,
+    (sd) => {
+      const before = sd.dacl?.aces.length ?? 0;
+      if (sd.dacl) sd.dacl.aces = sd.dacl.aces.filter((a) => !stray(a));
+      const removed = before - (sd.dacl?.aces.length ?? 0);
+      return removed + addAces(sd, wanted);
+    },
+    (sd) =>
+      !sd.dacl?.aces.some(stray) &&
+      wanted.every((w) => sd.dacl?.aces.some((b) => !isInherited(b) && sameAce(w, b))),
+  );
+  return rights.map((r) => describe(r, domainRoot));
 }

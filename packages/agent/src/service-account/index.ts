@@ -8,6 +8,6 @@ export {
   type ServiceAccount,
 } from './account.js';
 export { checkRights, type RightCheck, type RightsReport, useExistingAccount } from './check.js';
-export { grantRights, revokeAll } from './grants.js';
+export { grantRights, revokeAll, setExactRights } from './grants.js';
 export { generatePassword, readCredentials, type StoredCredentials, storeCredentials } from './password.js';
 export { type AgentFeatures, type AgentRight, type GrantedRight, rightsFor } from './rights.js';
