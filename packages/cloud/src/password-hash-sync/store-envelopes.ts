@@ -36,7 +36,7 @@ export function createPasswordHashSync(deps: PasswordHashSyncDeps) {
       .where('configuration_id', '=', configurationId)
       .where('anchor', '=', item.anchor)
       .executeTakeFirst();
-    if (!object || object.object_type !== 'user' || object.state !== 'active') {
+    if (object?.object_type !== 'user' || object.state !== 'active') {
       return { anchor: item.anchor, result: 'unknown-anchor', code: 'OBJECT_NOT_FOUND' };
     }
     const state = await db
