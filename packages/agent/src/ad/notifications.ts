@@ -42,6 +42,7 @@ export interface ChangeWatcherOptions {
   onError?: (error: AdError) => void;
 }
 
+const HEALTHY_AFTER_MS = 30_000;
 const REFUSED_SCOPE = new Set(['ad.constraint', 'ad.unsupported', 'ad.protocol']);
 
 /** Every container and OU under `base` (and `base` itself), for one-level watching. */
@@ -78,6 +79,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private expand: boolean;
+  private healthy: NodeJS.Timeout | undefined;
   private backoff: number;
   private listeners: ((s: ChangeSignal) => void)[] = [];
   /** Resolves once every search was sent on a bound connection (the first time). */
@@ -133,7 +135,12 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
       return;
     }
     this.connections = opened;
-    this.backoff = this.options.reconnectMinMs ?? 1000;
+    // The backoff resets only once the connections have held for a while, so a DC that accepts
+    // and then drops or refuses at once is not retried in a tight loop.
+    clearTimeout(this.healthy);
+    this.healthy = setTimeout(() => {
+      this.backoff = this.options.reconnectMinMs ?? 1000;
+    }, HEALTHY_AFTER_MS);
     this.markStarted();
     if (isReconnect) this.notify('reconnected', 0);
   }
@@ -187,6 +194,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
 
   /** Drops every connection and connects again after the backoff. */
   private restart(): void {
+    clearTimeout(this.healthy);
     const old = this.connections;
     this.connections = [];
     for (const c of old) {
@@ -256,6 +264,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
   close(): void {
     this.closed = true;
     clearTimeout(this.debounce);
+    clearTimeout(this.healthy);
     clearTimeout(this.retryTimer);
     for (const c of this.connections) {
       c.removeAllListeners();
