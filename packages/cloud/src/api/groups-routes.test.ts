@@ -90,6 +90,49 @@ test('groups: members by $ref (users, contacts, nested groups), no cycles, remov
   assert.equal((await fx.call('GET', `/v1.0/groups/${String(inner.id)}`)).status, 404);
 });
 
+test('members page with $top and @odata.nextLink, and filter', async () => {
+  const group = await post('/v1.0/groups', {
+    displayName: 'Big',
+    mailNickname: 'big',
+    mailEnabled: false,
+    securityEnabled: true,
+  });
+  for (let i = 0; i < 5; i += 1) {
+    const u = await post('/v1.0/users', {
+      displayName: `Big member ${i}`,
+      userPrincipalName: `big${i}@${fx.domain}`,
+    });
+    await fx.call('POST', `/v1.0/groups/${String(group.id)}/members/$ref`, {
+      body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${String(u.id)}` },
+    });
+  }
+  const seen: unknown[] = [];
+  let next: string | undefined = `/v1.0/groups/${String(group.id)}/members?$top=2&$count=true`;
+  while (next) {
+    const page = (await fx.call('GET', next)).body as Json;
+    assert.equal(page['@odata.count'], 5);
+    seen.push(...(page.value as Json[]).map((m) => m.userPrincipalName));
+    next =
+      typeof page['@odata.nextLink'] === 'string' ? page['@odata.nextLink'].slice(fx.url.length) : undefined;
+  }
+  assert.deepEqual(
+    [...seen].sort(),
+    [0, 1, 2, 3, 4].map((i) => `big${i}@${fx.domain}`),
+  );
+  const filtered = await fx.call(
+    'GET',
+    `/v1.0/groups/${String(group.id)}/members?$filter=displayName eq 'BIG MEMBER 3'`,
+  );
+  assert.deepEqual(
+    ((filtered.body as Json).value as Json[]).map((m) => m.userPrincipalName),
+    [`big3@${fx.domain}`],
+  );
+  assert.equal(
+    (await fx.call('GET', '/v1.0/groups/00000000-0000-0000-0000-000000000000/members')).status,
+    404,
+  );
+});
+
 test('contacts: create, filter, update, delete', async () => {
   const c = await post('/v1.0/contacts', {
     displayName: 'Partner Pat',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { toDirectoryGroup } from '../directory/groups/group-model.js';
+import { toGroupMember } from '../directory/groups/membership.js';
 import { badRequest } from '../errors.js';
 import { actorOf, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
-import { GROUP_PROPERTIES } from './property-maps.js';
+import { GROUP_PROPERTIES, MEMBER_PROPERTIES } from './property-maps.js';
 import { type AnyRoute, defineRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import {
@@ -100,10 +101,13 @@ export function groupRoutes(deps: ApiDeps): AnyRoute[] {
       params: idParams,
       body: z.undefined(),
       response: collection(memberSchema),
-      handler: async ({ params }) => ({
-        '@odata.context': contextUrl(deps, 'directoryObjects'),
-        value: await groups.listMembers(params.id),
-      }),
+      handler: async ({ params, request }) =>
+        listCollection(deps, request, {
+          map: MEMBER_PROPERTIES,
+          query: await groups.members(params.id),
+          hydrate: (rows) => rows.map(toGroupMember),
+          context: 'directoryObjects',
+        }),
     }),
     defineRoute({
       method: 'POST',

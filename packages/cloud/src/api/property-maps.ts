@@ -96,3 +96,15 @@ export const CONTACT_PROPERTIES = definePropertyMap({
     createdDateTime: when('contacts.created_at'),
   },
 });
+
+/** Direct members of a group (users, groups, contacts), as the members query names them. */
+export const MEMBER_PROPERTIES = definePropertyMap({
+  resource: 'directoryObject',
+  key: 'm.id',
+  properties: {
+    id: { column: 'm.id', type: 'guid', filterable: true },
+    displayName: ci('m.display_name', true),
+    userPrincipalName: ci('m.user_principal_name', true),
+    mail: ci('m.mail', true),
+  },
+});

@@ -444,6 +444,18 @@ export function runDirectoryContract(label: string, newLocation: () => Promise<S
         '#microsoft.graph.orgContact',
         '#microsoft.graph.user',
       ]);
+      const rows = await (await g.members(a.id)).execute();
+      assert.deepEqual(
+        rows
+          .map((r) => [r.display_name, r.member_type, r.user_principal_name])
+          .sort((x, y) => x[1]?.localeCompare(y[1] ?? '') ?? 0),
+        [
+          ['Partner', 'contact', null],
+          ['b', 'group', null],
+          ['judy', 'user', judy.userPrincipalName],
+        ],
+      );
+      await rejectsWith(g.members('00000000-0000-0000-0000-000000000000'), 404);
       await g.removeMember(ctx.admin, a.id, contact.id);
       await rejectsWith(g.removeMember(ctx.admin, a.id, contact.id), 404);
       const renamed = await g.update(ctx.admin, a.id, { description: 'Team A' });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable, MemberType } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
@@ -53,6 +53,69 @@ async function reaches(db: Kysely<Database>, start: string, target: string): Pro
     for (const id of frontier) seen.add(id);
   }
   return false;
+}
+
+/** One row of the members query: every kind of member in one shape. */
+export interface MemberRow {
+  id: string;
+  display_name: string;
+  user_principal_name: string | null;
+  mail: string | null;
+  member_type: string;
+}
+
+/** Turns a members-query row into Graph's directory object. */
+export function toGroupMember(row: MemberRow): GroupMember {
+  const type = row.member_type === 'group' ? 'group' : row.member_type === 'contact' ? 'contact' : 'user';
+  return {
+    '@odata.type': ODATA_TYPE[type],
+    id: row.id,
+    displayName: row.display_name,
+    ...(row.user_principal_name === null ? {} : { userPrincipalName: row.user_principal_name }),
+    mail: row.mail,
+  };
+}
+
+/**
+ * The direct members of a group as one query (users, groups, contacts in a union aliased `m`), for
+ * OData to filter, order and page like any other list.
+ */
+export function membersQuery(db: Kysely<Database>, groupId: string) {
+  const users = db
+    .selectFrom('group_members')
+    .innerJoin('users', 'users.id', 'group_members.member_id')
+    .select([
+      'users.id as id',
+      'users.display_name as display_name',
+      sql<string | null>`users.user_principal_name`.as('user_principal_name'),
+      'users.mail as mail',
+      sql<string>`'user'`.as('member_type'),
+    ])
+    .where('group_members.group_id', '=', groupId)
+    .where('users.deleted_at', 'is', null);
+  const groups = db
+    .selectFrom('group_members')
+    .innerJoin('groups', 'groups.id', 'group_members.member_id')
+    .select([
+      'groups.id as id',
+      'groups.display_name as display_name',
+      sql<string | null>`null`.as('user_principal_name'),
+      'groups.mail as mail',
+      sql<string>`'group'`.as('member_type'),
+    ])
+    .where('group_members.group_id', '=', groupId);
+  const contacts = db
+    .selectFrom('group_members')
+    .innerJoin('contacts', 'contacts.id', 'group_members.member_id')
+    .select([
+      'contacts.id as id',
+      'contacts.display_name as display_name',
+      sql<string | null>`null`.as('user_principal_name'),
+      'contacts.mail as mail',
+      sql<string>`'contact'`.as('member_type'),
+    ])
+    .where('group_members.group_id', '=', groupId);
+  return db.selectFrom(users.unionAll(groups).unionAll(contacts).as('m')).selectAll();
 }
 
 export function createMembership(deps: {
@@ -192,5 +255,11 @@ export function createMembership(deps: {
     return rows.map((r) => r.group_id).sort();
   }
 
-  return { listMembers, addMember, removeMember, memberOf };
+  /** The members query of an existing group (404 otherwise), for OData paging. */
+  async function members(groupId: string) {
+    await requireGroup(db, groupId);
+    return membersQuery(db, groupId);
+  }
+
+  return { listMembers, addMember, removeMember, memberOf, members };
 }
