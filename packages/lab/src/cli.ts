@@ -10,7 +10,7 @@ export function registerLabCommand(program: Command): void {
     .option('--dir <dir>', 'folder that holds everything the lab builds', '.lab')
     .option('--ip <ip>', 'loopback address of the DC and the cloud', '127.0.0.11')
     .option('--tenant <name>', 'tenant name (initial domain <name>.cloudsync.test)', 'contoso')
-    .option('--down', 'stop nothing, remove everything the lab built (the folder)')
+    .option('--down', 'remove everything the lab built (its folder); stop a running lab with Ctrl-C first')
     .action(async (opts: { dir: string; ip: string; tenant: string; down?: boolean }) => {
       const { runLabCommand } = await import('./lab-command.js');
       process.exitCode = await runLabCommand(opts);
