@@ -9,6 +9,7 @@ import {
   agentRegistrationResponseSchema,
   configurationListSchema,
   cycleLeaseResponseSchema,
+  errorBody,
   errorBodySchema,
   heartbeatResponseSchema,
   writebackPollResponseSchema,
@@ -278,6 +279,22 @@ export function runAgentApiContract(label: string, databaseUrl: () => Promise<st
       );
       assert.equal(release.status, 204);
       assert.equal(cycleLeaseResponseSchema.parse((await lease(b)).body).state, 'granted');
+    });
+
+    test('an on-premises error the agent reports shows in its configurations status, naming the fix', async () => {
+      const agent = await newAgent('dc9.errors.test', ['errors.test']);
+      const cfg = await newConfiguration('errors.test', { passwordHashSync: true, enabled: true });
+      const hb = await beat(agent, { status: 'degraded', lastError: errorBody('DRSR_MISSING_RIGHTS') });
+      assert.equal(hb.status, 200, hb.text);
+      const shown = await fx.call('GET', `/v1.0/cloudsync/configurations/${cfg.id}`);
+      const status = (shown.body as { status: { state: string; reason: string } }).status;
+      assert.equal(status.state, 'error');
+      assert.match(status.reason, /dc9\.errors\.test reports DRSR_MISSING_RIGHTS/);
+      assert.match(status.reason, /Replicating Directory Changes All/);
+      const unrelated = await beat(agent, { status: 'degraded', lastError: errorBody('RATE_LIMITED') });
+      assert.equal(unrelated.status, 200);
+      const still = await fx.call('GET', `/v1.0/cloudsync/configurations/${cfg.id}`);
+      assert.equal((still.body as { status: { reason: string } }).status.reason, status.reason);
     });
 
     test('provision on demand and writeback jobs go through long-polls and come back', async () => {

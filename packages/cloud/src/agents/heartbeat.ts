@@ -19,6 +19,29 @@ export interface HeartbeatDeps {
   clock: Clock;
 }
 
+/** Errors the agent meets on premises (AD, replication, writeback rights) that make a configuration unhealthy. */
+const ON_PREMISES_ERROR = /^(AD_|DRSR_|DIRSYNC_|WRITEBACK_MISSING_RIGHTS)/;
+
+/**
+ * Shows an on-premises error the agent reports (a DC it cannot reach, replication rights it lacks) in
+ * the status of its domains' enabled configurations, naming the agent, the code and what to do. The
+ * next accepted cycle sets the status back to healthy.
+ */
+async function reportAgentError(
+  deps: HeartbeatDeps,
+  agent: AgentRecord,
+  heartbeat: HeartbeatRequest,
+  configurations: Awaited<ReturnType<SyncConfigurations['listForDomains']>>,
+): Promise<void> {
+  const error = heartbeat.lastError;
+  if (!error || !ON_PREMISES_ERROR.test(error.code)) return;
+  const reason = `The agent on ${agent.host} reports ${error.code}: ${error.message}`;
+  for (const c of configurations) {
+    if (!c.enabled || c.status.state === 'quarantine' || c.status.reason === reason) continue;
+    await deps.configurations.updateStatus(c.id, { status: 'error', reason });
+  }
+}
+
 /**
  * Records a heartbeat and answers what the agent should act on: the versions of its domains'
  * configurations, full cycles asked for by a restart, and the jobs waiting for it. A heartbeat
@@ -42,6 +65,7 @@ export async function handleHeartbeat(
     }
   }
   const configurations = await deps.configurations.listForDomains(agent.domains);
+  await reportAgentError(deps, agent, heartbeat, configurations);
   const poller = { agentId: agent.id, domains: agent.domains };
   return {
     serverTime: deps.clock.now().toISOString(),
