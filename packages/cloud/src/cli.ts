@@ -15,6 +15,7 @@ export function registerCloudCommands(program: Command): void {
     .option('--public-url <url>', 'URL clients use to reach the service; env CLOUDSYNC_PUBLIC_URL')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent; env CLOUDSYNC_LOG_LEVEL')
     .action(async (opts: Record<string, string | undefined>) => {
+      (await import('./admin-center/ui-build.js')).ensureAdminUiBuilt((line) => console.error(line));
       const { runServe } = await import('./server.js');
       await runServe(opts);
     });

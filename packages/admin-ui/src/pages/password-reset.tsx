@@ -1,0 +1,142 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.js';
+import { useLoad } from '../api/hooks.js';
+import type { PasswordResetPolicy } from '../api/types.js';
+import { ErrorText, errorFor, Loading, Page, TextField } from '../components/ui.js';
+
+const PATH = '/v1.0/cloudsync/passwordResetPolicy';
+
+/** Self-service password reset: who may reset, with which methods, what happens in AD. */
+export function PasswordResetPage() {
+  const policy = useLoad(() => api<PasswordResetPolicy>('GET', PATH), 'sspr');
+  const [draft, setDraft] = useState<PasswordResetPolicy>();
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  useEffect(() => setDraft(policy.data), [policy.data]);
+  const set = <K extends keyof PasswordResetPolicy>(k: K, v: PasswordResetPolicy[K]) =>
+    setDraft((d) => (d ? { ...d, [k]: v } : d));
+  const toggleMethod = (m: 'email' | 'authenticatorApp', on: boolean) =>
+    setDraft(
+      (d) => d && { ...d, methods: on ? [...new Set([...d.methods, m])] : d.methods.filter((x) => x !== m) },
+    );
+  return (
+    <Page title="Password reset">
+      <ErrorText error={policy.error} prefix="The password reset policy could not be read" />
+      {!draft ? (
+        policy.loading ? (
+          <Loading what="the policy" />
+        ) : null
+      ) : (
+        <form
+          className="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setError(undefined);
+            setSaved(false);
+            const {
+              enabledFor,
+              groupId,
+              methods,
+              registrationRequired,
+              unlockOnPremisesAccount,
+              keepMustChangeAtNextLogon,
+            } = draft;
+            api<PasswordResetPolicy>('PATCH', PATH, {
+              enabledFor,
+              groupId: enabledFor === 'group' ? groupId : null,
+              methods,
+              registrationRequired,
+              unlockOnPremisesAccount,
+              keepMustChangeAtNextLogon,
+            }).then(() => {
+              setSaved(true);
+              policy.reload();
+            }, setError);
+          }}
+        >
+          <fieldset>
+            <legend>Self-service password reset enabled for</legend>
+            {(['none', 'group', 'all'] as const).map((v) => (
+              <div className="check" key={v}>
+                <input
+                  type="radio"
+                  id={`sspr-${v}`}
+                  name="enabledFor"
+                  checked={draft.enabledFor === v}
+                  onChange={() => set('enabledFor', v)}
+                />
+                <label htmlFor={`sspr-${v}`}>
+                  {v === 'none' ? 'Nobody' : v === 'all' ? 'Everyone' : 'Members of a group'}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          {draft.enabledFor === 'group' ? (
+            <TextField
+              label="Group id"
+              value={draft.groupId ?? ''}
+              onChange={(v) => set('groupId', v || null)}
+              error={errorFor(error, 'groupId')}
+            />
+          ) : null}
+          <fieldset>
+            <legend>Methods</legend>
+            <div className="check">
+              <input
+                id="m-email"
+                type="checkbox"
+                checked={draft.methods.includes('email')}
+                onChange={(e) => toggleMethod('email', e.target.checked)}
+              />
+              <label htmlFor="m-email">One-time code by e-mail</label>
+            </div>
+            <div className="check">
+              <input
+                id="m-totp"
+                type="checkbox"
+                checked={draft.methods.includes('authenticatorApp')}
+                onChange={(e) => toggleMethod('authenticatorApp', e.target.checked)}
+              />
+              <label htmlFor="m-totp">Authenticator app</label>
+            </div>
+            <ErrorText error={errorFor(error, 'methods')} />
+          </fieldset>
+          <fieldset>
+            <legend>Options</legend>
+            {(
+              [
+                ['registrationRequired', 'Ask people to register a method when they sign in'],
+                ['unlockOnPremisesAccount', 'Synced users: unlock the AD account on reset'],
+                [
+                  'keepMustChangeAtNextLogon',
+                  'Synced users: keep "must change password at next logon" in AD',
+                ],
+              ] as const
+            ).map(([k, label]) => (
+              <div className="check" key={k}>
+                <input
+                  id={`o-${k}`}
+                  type="checkbox"
+                  checked={draft[k]}
+                  onChange={(e) => set(k, e.target.checked)}
+                />
+                <label htmlFor={`o-${k}`}>{label}</label>
+              </div>
+            ))}
+          </fieldset>
+          <ErrorText
+            error={error && !errorFor(error, 'groupId') && !errorFor(error, 'methods') ? error : undefined}
+          />
+          <button type="submit" className="primary">
+            Save
+          </button>
+          {saved ? (
+            <p role="status" className="ok">
+              Saved.
+            </p>
+          ) : null}
+        </form>
+      )}
+    </Page>
+  );
+}

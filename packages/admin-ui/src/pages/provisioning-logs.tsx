@@ -1,0 +1,258 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, type List } from '../api/client.js';
+import { useLoad, usePagedList } from '../api/hooks.js';
+import type { Configuration, ProvisioningEntry } from '../api/types.js';
+import { ErrorText, formatDate, Loading, Page, Pager, StatusBadge } from '../components/ui.js';
+import { download, provisioningCsv } from './download.js';
+
+interface Filters {
+  since: string;
+  until: string;
+  status: string;
+  action: string;
+  identity: string;
+  configurationId: string;
+}
+
+const EMPTY: Filters = { since: '', until: '', status: '', action: '', identity: '', configurationId: '' };
+
+function listUrl(f: Filters): string {
+  const q = new URLSearchParams({ top: '25' });
+  for (const k of ['status', 'action', 'identity', 'configurationId'] as const)
+    if (f[k]) q.set(k, f[k].trim());
+  // datetime-local gives local time without a zone: the browser's Date reads it as local time.
+  if (f.since) q.set('since', new Date(f.since).toISOString());
+  if (f.until) q.set('until', new Date(f.until).toISOString());
+  return `/v1.0/auditLogs/provisioning?${q.toString()}`;
+}
+
+/** Provisioning logs: filters, a paged list, details with steps and modified properties, downloads. */
+export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
+  const start = {
+    ...EMPTY,
+    identity: props.initial.get('identity') ?? '',
+    configurationId: props.initial.get('configurationId') ?? '',
+  };
+  const [draft, setDraft] = useState<Filters>(start);
+  const [applied, setApplied] = useState<Filters>(start);
+  const [selected, setSelected] = useState<ProvisioningEntry>();
+  const list = usePagedList<ProvisioningEntry>(listUrl(applied));
+  const configs = useLoad(
+    () => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'),
+    'pl-configs',
+  );
+  const field = (k: keyof Filters) => ({
+    id: `pl-${k}`,
+    value: draft[k],
+    onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value })),
+  });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return (
+    <Page
+      title="Provisioning logs"
+      actions={
+        <>
+          <button
+            type="button"
+            disabled={list.items.length === 0}
+            onClick={() =>
+              download(`provisioning-${stamp}.json`, 'application/json', JSON.stringify(list.items, null, 2))
+            }
+          >
+            Download JSON (this page)
+          </button>
+          <button
+            type="button"
+            disabled={list.items.length === 0}
+            onClick={() => download(`provisioning-${stamp}.csv`, 'text/csv', provisioningCsv(list.items))}
+          >
+            Download CSV (this page)
+          </button>
+        </>
+      }
+    >
+      <form
+        className="filters"
+        aria-label="Filter provisioning logs"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSelected(undefined);
+          setApplied(draft);
+        }}
+      >
+        <div className="field">
+          <label htmlFor="pl-since">From</label>
+          <input type="datetime-local" {...field('since')} />
+        </div>
+        <div className="field">
+          <label htmlFor="pl-until">To</label>
+          <input type="datetime-local" {...field('until')} />
+        </div>
+        <div className="field">
+          <label htmlFor="pl-status">Status</label>
+          <select {...field('status')}>
+            <option value="">Any</option>
+            <option value="success">Success</option>
+            <option value="warning">Warning</option>
+            <option value="failure">Failure</option>
+            <option value="skipped">Skipped</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="pl-action">Action</label>
+          <select {...field('action')}>
+            <option value="">Any</option>
+            <option value="create">Create</option>
+            <option value="update">Update</option>
+            <option value="delete">Delete</option>
+            <option value="disable">Disable</option>
+            <option value="other">Other</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="pl-identity">Identity (id, anchor, name or DN)</label>
+          <input type="search" {...field('identity')} />
+        </div>
+        <div className="field">
+          <label htmlFor="pl-configurationId">Configuration</label>
+          <select {...field('configurationId')}>
+            <option value="">Any</option>
+            {(configs.data?.value ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.domain.dnsName}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Apply filters</button>
+      </form>
+      <ErrorText error={list.error} prefix="The provisioning logs could not be listed" />
+      {list.loading && list.items.length === 0 ? <Loading what="provisioning logs" /> : null}
+      <div className="split">
+        <table>
+          <caption className="sr-only">Provisioning log entries, page {list.page}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Identity</th>
+              <th scope="col">Action</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((e) => (
+              <tr key={e.id} aria-selected={selected?.id === e.id}>
+                <td>{formatDate(e.activityDateTime)}</td>
+                <td>
+                  <button type="button" className="link" onClick={() => setSelected(e)}>
+                    {e.targetIdentity.displayName ?? e.sourceIdentity.displayName ?? e.sourceIdentity.id}
+                  </button>
+                </td>
+                <td>{e.provisioningAction}</td>
+                <td>
+                  <StatusBadge state={e.statusInfo.status} />
+                </td>
+              </tr>
+            ))}
+            {!list.loading && list.items.length === 0 ? (
+              <tr>
+                <td colSpan={4}>No entries match.</td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+        {selected ? <Details entry={selected} onClose={() => setSelected(undefined)} /> : null}
+      </div>
+      <Pager
+        label="Provisioning logs"
+        page={list.page}
+        hasPrevious={list.hasPrevious}
+        hasNext={list.hasNext}
+        onPrevious={list.previous}
+        onNext={list.next}
+      />
+    </Page>
+  );
+}
+
+function Details({ entry, onClose }: { entry: ProvisioningEntry; onClose(): void }) {
+  const err = entry.statusInfo.errorInformation;
+  const pane = useRef<HTMLElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: move the focus to the pane for each new entry
+  useEffect(() => pane.current?.focus(), [entry.id]);
+  return (
+    <section className="card details" aria-labelledby="pl-details" tabIndex={-1} ref={pane}>
+      <h2 id="pl-details">Details: {entry.targetIdentity.displayName ?? entry.sourceIdentity.displayName}</h2>
+      <dl className="facts">
+        <dt>Date</dt>
+        <dd>{formatDate(entry.activityDateTime)}</dd>
+        <dt>Action</dt>
+        <dd>
+          {entry.provisioningAction} ({entry.cloudsyncAction})
+        </dd>
+        <dt>Status</dt>
+        <dd>{entry.statusInfo.status}</dd>
+        {err ? (
+          <>
+            <dt>Error</dt>
+            <dd>
+              {err.reason} {err.errorCode ? `(${err.errorCode})` : ''}
+            </dd>
+          </>
+        ) : null}
+        <dt>Source (AD)</dt>
+        <dd>
+          {entry.sourceIdentity.displayName} <code>{entry.sourceIdentity.id}</code>
+        </dd>
+        <dt>Target (cloud)</dt>
+        <dd>
+          {entry.targetIdentity.id ? (
+            <a href={`#/users/${entry.targetIdentity.id}`}>
+              {entry.targetIdentity.displayName ?? entry.targetIdentity.id}
+            </a>
+          ) : (
+            '—'
+          )}
+        </dd>
+        <dt>Cycle</dt>
+        <dd>
+          <code>{entry.cycleId}</code>
+        </dd>
+      </dl>
+      <h3>Steps</h3>
+      <ol className="steps">
+        {entry.provisioningSteps.map((s) => (
+          <li key={`${s.name}-${s.description}`}>
+            <StatusBadge state={s.status} /> <strong>{s.name}</strong>: {s.description}
+          </li>
+        ))}
+      </ol>
+      <h3>Modified properties</h3>
+      {entry.modifiedProperties.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Property</th>
+              <th scope="col">Old value</th>
+              <th scope="col">New value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entry.modifiedProperties.map((m) => (
+              <tr key={m.displayName}>
+                <th scope="row">{m.displayName}</th>
+                <td>{m.oldValue ?? '—'}</td>
+                <td>{m.newValue ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button type="button" onClick={onClose}>
+        Close details
+      </button>
+    </section>
+  );
+}
