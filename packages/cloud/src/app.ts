@@ -12,6 +12,12 @@ import { SYSTEM_ACTOR } from './directory/actor.js';
 import { type Clock, systemClock } from './directory/clock.js';
 import { createTxtLookup, type TxtLookup } from './directory/domains/dns-txt.js';
 import { createDirectory, type Directory } from './directory/index.js';
+import {
+  createSmtpMailer,
+  type Mailer,
+  mountPasswordReset,
+  type PasswordReset,
+} from './password-reset/index.js';
 import { openStore, type Store } from './store/open-store.js';
 import { mountSyncIngest, type SyncIngest } from './sync-ingest/index.js';
 
@@ -23,6 +29,8 @@ export interface CloudApp {
   auth: Auth;
   /** Agents, sync configurations, cycle leases and the job queue to agents. */
   cloudSync: CloudSync;
+  /** Self-service password reset: policy, registered methods, flows. */
+  passwordReset: PasswordReset;
   /** Applies what agents send: change-set pages, cycle ends, password hashes; provisioning logs. */
   syncIngest: SyncIngest;
   /** Stops the HTTP server, the purge timer and the store. */
@@ -35,6 +43,8 @@ export interface BuildOptions {
   logger?: FastifyBaseLogger;
   clock?: Clock;
   lookupTxt?: TxtLookup;
+  /** Sends password reset codes; by default SMTP to `config.smtpUrl` when set. */
+  mailer?: Mailer;
 }
 
 /** Fastify's `https` options when a certificate is configured: TLS 1.2 at least. */
@@ -84,7 +94,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       bodyLimit: 1024 * 1024,
     });
     for (const warning of config.warnings) app.log.warn(warning);
-    const auth = await createAuth({ db: store.db, config, log: app.log });
+    const auth = await createAuth({ db: store.db, config, log: app.log, clock });
     await auth.register(app);
     // Skip tokens are signed with a per-process secret: a restart invalidates open nextLinks, nothing else.
     const odata = createOData({ skipTokenSecret: randomBytes(32) });
@@ -95,6 +105,18 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       auth,
       publicUrl: config.publicUrl,
       defaultMappings: DEFAULT_MAPPINGS,
+    });
+    const mailer =
+      options.mailer ??
+      (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined);
+    const passwordReset = await mountPasswordReset(app, {
+      db: store.db,
+      auth,
+      directory,
+      cloudSync,
+      clock,
+      log: app.log,
+      ...(mailer ? { mailer } : {}),
     });
     const syncIngest = await mountSyncIngest(app, {
       db: store.db,
@@ -121,6 +143,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       auth,
       cloudSync,
       syncIngest,
+      passwordReset,
       async close() {
         if (closed) return;
         closed = true;

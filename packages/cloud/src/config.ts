@@ -44,6 +44,13 @@ const schema = z
     dnsServers: z.array(z.string().min(1)).default([]),
     /** pino log level. Env CLOUDSYNC_LOG_LEVEL, flag --log-level. Default `info`. */
     logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** SMTP server for password reset codes, e.g. `smtp://127.0.0.1:2525`. Env CLOUDSYNC_SMTP_URL. Default: none (e-mail codes unavailable). */
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL')
+      .optional(),
+    /** Sender of password reset e-mail. Env CLOUDSYNC_MAIL_FROM. Default `cloudsync <no-reply@cloudsync.test>`. */
+    mailFrom: z.string().min(3).default('cloudsync <no-reply@cloudsync.test>'),
   })
   .refine((c) => Boolean(c.tlsCert) === Boolean(c.tlsKey), {
     message: 'give both a TLS certificate and a TLS key, or neither',
@@ -98,6 +105,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: CloudFlag
           .filter(Boolean)
       : undefined,
     logLevel: pick(flags.logLevel, env.CLOUDSYNC_LOG_LEVEL),
+    smtpUrl: pick(undefined, env.CLOUDSYNC_SMTP_URL),
+    mailFrom: pick(undefined, env.CLOUDSYNC_MAIL_FROM),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);

@@ -1,0 +1,73 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { CloudSync } from '../agents/index.js';
+import type { Auth } from '../auth/create-auth.js';
+import type { Clock } from '../directory/clock.js';
+import type { Directory } from '../directory/index.js';
+import { createAccountQueries } from '../sign-in/accounts.js';
+import { registerFormBody } from '../sign-in/form-body.js';
+import type { Database } from '../store/schema.js';
+import { createFlowStore } from './flows.js';
+import type { Mailer } from './mailer.js';
+import { createMethodStore } from './methods.js';
+import { createPolicyStore } from './policy.js';
+import { registerPolicyRoutes } from './policy-routes.js';
+import { createPasswordResetter } from './reset-password.js';
+import { registerResetRoutes } from './routes.js';
+import type { PasswordResetExtraTables } from './schema.js';
+
+export interface PasswordResetDeps {
+  db: Kysely<Database>;
+  auth: Auth;
+  directory: Pick<Directory, 'audit'>;
+  cloudSync: Pick<CloudSync, 'registry' | 'jobs'>;
+  clock: Clock;
+  /** Sends one-time codes; without it the e-mail method answers "e-mail unavailable". */
+  mailer?: Mailer;
+  log: FastifyBaseLogger;
+  /** Bound on the wait for AD's answer through the agent (30 s by default). */
+  writebackTimeoutMs?: number;
+}
+
+/**
+ * Mounts self-service password reset: the pages at `/password-reset` and the admin policy at
+ * `/v1.0/cloudsync/passwordResetPolicy`. Returns the parts tests and other capabilities use.
+ * @example
+ *   const reset = await mountPasswordReset(app, { db: store.db, auth, directory, cloudSync, clock, mailer, log: app.log });
+ */
+export async function mountPasswordReset(app: FastifyInstance, deps: PasswordResetDeps) {
+  const db = deps.db.withTables<PasswordResetExtraTables>();
+  const { clock } = deps;
+  const policies = createPolicyStore({ db, clock });
+  const methods = createMethodStore({ db, clock });
+  const flows = createFlowStore({ db, clock });
+  const resetPassword = createPasswordResetter({
+    db,
+    audit: deps.directory.audit,
+    policies,
+    lockout: deps.auth.guard.lockout,
+    writeback: deps.cloudSync,
+    log: deps.log,
+    ...(deps.writebackTimeoutMs ? { writebackTimeoutMs: deps.writebackTimeoutMs } : {}),
+  });
+  await app.register(async (scope) => {
+    await registerFormBody(scope);
+    registerResetRoutes(scope, {
+      accounts: createAccountQueries(deps.db),
+      guard: deps.auth.guard,
+      policies,
+      methods,
+      flows,
+      mailer: deps.mailer,
+      resetPassword,
+      issuerName: 'cloudsync',
+      log: deps.log,
+    });
+  });
+  registerPolicyRoutes(app, { auth: deps.auth, policies, db, registry: deps.cloudSync.registry });
+  return { policies, methods, flows, resetPassword };
+}
+
+export type PasswordReset = Awaited<ReturnType<typeof mountPasswordReset>>;
+export { createSmtpMailer, type Mailer } from './mailer.js';
+export { DEFAULT_RESET_POLICY, type PasswordResetPolicy } from './policy.js';
