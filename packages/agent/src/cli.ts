@@ -27,6 +27,7 @@ export interface RunFlags {
   logLevel?: string;
   watch?: boolean;
   reconcileSeconds?: string;
+  pageSize?: string;
 }
 
 /** Declares `cloudsync agent ...`. Implementations are imported inside each action. */
@@ -88,6 +89,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--log-level <level>', 'pino level (default info)')
     .option('--no-watch', 'do not subscribe to AD change notifications')
     .option('--reconcile-seconds <n>', 'least time between two deletion scans of the domain (default 300)')
+    .option('--page-size <n>', 'changes per page sent to the cloud (1-500, default 500)')
     .action(async (flags: RunFlags) => {
       const { runAgentCommand } = await import('./service/run-command.js');
       process.exitCode = await runAgentCommand(flags);

@@ -8,7 +8,11 @@ import { Readable, Writable } from 'node:stream';
 import { type SyncConfiguration, syncConfigurationSchema } from '@cloudsync/protocol';
 import pino, { type Logger } from 'pino';
 import { runCycle } from '../../../packages/agent/src/cycle/run-cycle.js';
-import { type AgentRuntime, loadRuntime } from '../../../packages/agent/src/service/agent-runtime.js';
+import {
+  type AgentRuntime,
+  loadRuntime,
+  type RuntimeOptions,
+} from '../../../packages/agent/src/service/agent-runtime.js';
 import type { CycleSummary } from '../../../packages/agent/src/state/local-store.js';
 import { type InstallResult, install } from '../../../packages/agent/src/wizard/install.js';
 import { createPrompter } from '../../../packages/agent/src/wizard/prompts.js';
@@ -33,7 +37,7 @@ export interface AgentFixture {
   configuration(): Promise<SyncConfiguration>;
   /** One cycle, in this process, as the service runs it. */
   cycle(options?: { kind?: 'full' | 'delta' }): Promise<CycleSummary>;
-  runtime(log?: Logger): Promise<AgentRuntime>;
+  runtime(options?: Partial<RuntimeOptions>): Promise<AgentRuntime>;
   /** A synced user as the admin API shows it, or undefined (404). */
   cloudUser(upnOrId: string): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
@@ -87,9 +91,10 @@ export async function startAgentFixture(options: { passwordHashSync?: boolean } 
   const enabled = await fx.call('POST', `/v1.0/cloudsync/configurations/${configurationId}/enable`);
   if (enabled.status >= 300) throw new Error(`configuration not enabled: ${enabled.text}`);
 
-  const quiet = pino({ level: process.env.CLOUDSYNC_TEST_AGENT_LOG ?? 'silent' });
+  const quiet = agentLog();
   let rt: AgentRuntime | undefined;
-  const runtime = async (log: Logger = quiet) => loadRuntime({ stateDir, log, reconcileMinIntervalMs: 0 });
+  const runtime = async (opts: Partial<RuntimeOptions> = {}) =>
+    loadRuntime({ stateDir, log: quiet, reconcileMinIntervalMs: 0, ...opts });
 
   const fixture: AgentFixture = {
     fx,
@@ -124,6 +129,11 @@ export async function startAgentFixture(options: { passwordHashSync?: boolean } 
     },
   };
   return fixture;
+}
+
+/** The agent's logger in tests: silent unless CLOUDSYNC_TEST_AGENT_LOG names a level. */
+export function agentLog(): Logger {
+  return pino({ level: process.env.CLOUDSYNC_TEST_AGENT_LOG ?? 'silent' });
 }
 
 /** Polls `check` until it returns a value (not undefined), at most `timeoutMs`. */

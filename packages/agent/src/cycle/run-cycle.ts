@@ -9,7 +9,7 @@ import type { CycleAcknowledgement, CycleKind, ErrorBody, SyncConfiguration } fr
 import { createChangePlanner } from '@cloudsync/sync-engine';
 import type { Logger } from 'pino';
 import type { AdConnection } from '../ad/connection.js';
-import type { ReplicationCredentials } from '../drsr/replicate.js';
+import type { ReplicationCredentials } from '../drsr/index.js';
 import { syncPasswordHashes } from '../password-hash-sync/sync-hashes.js';
 import type { CycleSummary, LocalStore } from '../state/local-store.js';
 import type { Uplink } from '../uplink/uplink.js';
@@ -29,6 +29,8 @@ export interface CycleDeps {
   /** MS-DRSR target and credentials, for password hash sync. */
   drsr?: { host: string; port?: number; credentials: ReplicationCredentials };
   reconcileMinIntervalMs?: number;
+  /** Changes per page (default and maximum 500). */
+  pageSize?: number;
   now?: () => Date;
   /** Told when the cycle starts and after each page (the heartbeat's currentCycle). */
   onProgress?: (progress: CycleProgress | undefined) => void;
@@ -173,7 +175,9 @@ async function syncObjects(
     configurationVersion: configuration.version,
     cycleId: progress.cycleId,
     kind: progress.kind,
-    onPage: () => {
+    ...(deps.pageSize ? { pageSize: deps.pageSize } : {}),
+    onPage: (ack) => {
+      log.debug({ sequence: ack.sequence, duplicate: ack.duplicate }, 'page acknowledged');
       progress.pagesSent = pages.pages;
       deps.onProgress?.(progress);
     },

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { type HashEnvelopeItem, hashOfHash, LIMITS } from '@cloudsync/protocol';
 import type { Logger } from 'pino';
-import type { ReplicatedAccount } from '../drsr/account.js';
-import { type ReplicationCredentials, replicateObject, replicateSecrets } from '../drsr/replicate.js';
+import type { ReplicatedAccount } from '../drsr/index.js';
+import { type ReplicationCredentials, replicateObject, replicateSecrets } from '../drsr/index.js';
 import type { LocalStore } from '../state/local-store.js';
 import type { Uplink } from '../uplink/uplink.js';
 

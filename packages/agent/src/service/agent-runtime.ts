@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   log: Logger;
   signal?: AbortSignal;
   reconcileMinIntervalMs?: number;
+  /** Changes per page (default and maximum 500). */
+  pageSize?: number;
   /** Overrides the DC's LDAP URL (tests route it through a relay). */
   adUrl?: string;
   send?: (req: HttpRequest) => Promise<HttpResponse>;
@@ -86,6 +88,7 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     ...(options.reconcileMinIntervalMs === undefined
       ? {}
       : { reconcileMinIntervalMs: options.reconcileMinIntervalMs }),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   return { identity, store, uplink, adConnection, cycleDeps, close: () => store.close() };

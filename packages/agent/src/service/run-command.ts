@@ -6,9 +6,10 @@ import { NotInstalledError } from './agent-runtime.js';
 import { runService } from './run-service.js';
 import { formatStatus, readStatus } from './status.js';
 
-function seconds(value: string | undefined, fallback: number): number {
+function seconds(value: string | undefined, fallback: number, allowZero = false): number {
   const n = value === undefined ? fallback : Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number of seconds: ${value}`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero))
+    throw new Error(`not a valid number of seconds: ${value}`);
   return n * 1000;
 }
 
@@ -37,7 +38,8 @@ export async function runAgentCommand(flags: RunFlags): Promise<number> {
       heartbeatMs: seconds(flags.heartbeatSeconds, 30),
       scheduleMs: seconds(flags.scheduleSeconds, 120),
       watch: flags.watch !== false,
-      reconcileMinIntervalMs: seconds(flags.reconcileSeconds, 300),
+      reconcileMinIntervalMs: seconds(flags.reconcileSeconds, 300, true),
+      ...(flags.pageSize ? { pageSize: Math.max(1, Math.min(500, Number(flags.pageSize) || 500)) } : {}),
     });
     return 0;
   } catch (err) {
