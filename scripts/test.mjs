@@ -111,6 +111,7 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 async function main() {
   ensureDebianPackages();
   ensureNodeModules();
+  run('npm', ['run', 'build', '--silent', '-w', '@cloudsync/admin-ui']); // the admin center the cloud serves at /admin
   console.log('• lint and format (biome)');
   run('npx', ['biome', 'check', '.']);
   console.log('• types (tsc)');

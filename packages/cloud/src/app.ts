@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAPPINGS } from '@cloudsync/sync-engine';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { mountAdminCenter } from './admin-center/index.js';
 import { type CloudSync, mountCloudSync } from './agents/index.js';
 import { registerAdminApi } from './api/index.js';
 import { createOData } from './api/odata/index.js';
@@ -126,6 +127,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       access: auth,
       publicUrl: config.publicUrl,
     });
+    await mountAdminCenter(app, { auth, db: store.db, publicUrl: config.publicUrl });
 
     const purge = setInterval(() => {
       directory.deletedUsers
