@@ -5,21 +5,25 @@ import { join } from 'node:path';
 import { type LabStep, LabStepError } from '../checklist.js';
 import { REPO_ROOT } from '../children.js';
 import type { LabContext } from '../lab-context.js';
+import { hasCommand } from './missing-pieces.js';
 
 const DEMO_MAIL = join(REPO_ROOT, 'packages', 'demo-mail', 'package.json');
 
 export const signInBobby: LabStep<LabContext> = {
   title: 'Bobby signs in to the Mail app with his AD password',
   async run() {
-    if (!existsSync(DEMO_MAIL)) {
+    const missing: string[] = [];
+    if (!existsSync(DEMO_MAIL)) missing.push('the Mail demo app, packages/demo-mail');
+    if (!(await hasCommand(['demo'], 'mail'))) missing.push('the command `cloudsync demo mail`');
+    if (missing.length > 0) {
       throw new LabStepError(
-        'the Mail demo app is missing: packages/demo-mail (`cloudsync demo mail`) is not in this checkout',
-        'it is being built; update the checkout (git pull) and run the lab again',
+        `this checkout lacks what the step needs:\n- ${missing.join('\n- ')}`,
+        'they are being built now: update the checkout (git pull) and run `npm run lab` again',
       );
     }
     throw new LabStepError(
-      'signing in to the Mail demo app is not wired into the lab yet',
-      'run the lab again after updating the checkout',
+      'the Mail demo app is present, but the lab does not drive its sign-in yet',
+      'update the checkout (git pull) and run `npm run lab` again',
     );
   },
 };
