@@ -96,7 +96,8 @@ function startHarness() {
   const stop = () =>
     new Promise((resolve) => {
       if (harness.exitCode !== null || harness.signalCode !== null) return resolve();
-      const timer = setTimeout(() => harness.kill('SIGKILL'), 30_000);
+      // Stopping takes about a second; removing the run folder can take long on a busy disk.
+      const timer = setTimeout(() => harness.kill('SIGKILL'), 180_000);
       harness.once('exit', () => {
         clearTimeout(timer);
         resolve();

@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,14 +36,30 @@ const PREFIX = 'cloudsync-test-';
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stderr.write(`• harness: ${line}\n`);
 
+/** Removes a run folder, its owner.pid last, so that an interrupted removal is swept next time. */
+function removeRunDir(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (name !== 'owner.pid') rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** Removes run folders left by harness processes that no longer exist. */
 function sweepStaleRuns(): void {
   for (const name of readdirSync(tmpdir())) {
     if (!name.startsWith(PREFIX)) continue;
-    const ownerFile = join(tmpdir(), name, 'owner.pid');
-    if (!existsSync(ownerFile)) continue;
-    const owner = Number.parseInt(readFileSync(ownerFile, 'utf8'), 10);
-    if (owner > 0 && !isAlive(owner)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    const dir = join(tmpdir(), name);
+    try {
+      const ownerFile = join(dir, 'owner.pid');
+      if (existsSync(ownerFile)) {
+        const owner = Number.parseInt(readFileSync(ownerFile, 'utf8'), 10);
+        if (owner > 0 && !isAlive(owner)) removeRunDir(dir);
+      } else if (Date.now() - statSync(dir).mtimeMs > 3_600_000) {
+        removeRunDir(dir); // half-removed long ago (a run folder gets its owner.pid at once)
+      }
+    } catch (err) {
+      say(`could not sweep ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 
@@ -62,8 +79,15 @@ function stopAll(code: number): Promise<void> {
       say(`${name} stopped in ${seconds(t0)}`);
     };
     await Promise.allSettled([timed('DC', dc?.stop), timed('PostgreSQL', pg?.stop)]);
-    if (runDir && process.env.CLOUDSYNC_TEST_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
-    else if (runDir) say(`kept ${runDir}`);
+    if (runDir && process.env.CLOUDSYNC_TEST_KEEP !== '1') {
+      try {
+        removeRunDir(runDir);
+      } catch (err) {
+        say(
+          `could not remove ${runDir} (the next run sweeps it): ${err instanceof Error ? err.message : err}`,
+        );
+      }
+    } else if (runDir) say(`kept ${runDir}`);
     say(`stopped in ${seconds(t)}`);
     process.exit(code);
   })();
