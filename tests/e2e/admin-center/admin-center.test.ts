@@ -208,11 +208,15 @@ describe('admin center', () => {
   });
 
   test('sync health charts and a narrow screen', async () => {
+    await runCycle(fx, agent, configurationId, [
+      adUser(7, 'bobby', BOBBY_DN),
+      adUser(8, 'carla', 'CN=Carla Tables,OU=Staff,DC=corp,DC=example,DC=test'),
+    ]);
     await nav('Sync health').click();
     await heading('Sync health').waitFor();
     const chart = page.getByRole('img', { name: /Objects changed per cycle/ });
     await chart.waitFor();
-    assert.ok((await chart.locator('rect').count()) >= 1);
+    assert.equal(await chart.locator('rect').count(), 2, 'one bar per cycle');
     await shot('sync-health');
     await page.setViewportSize({ width: 390, height: 800 });
     await nav('Users').waitFor({ state: 'hidden' });

@@ -8,19 +8,22 @@ export interface Bar {
 /** A small bar chart in inline SVG, with a title and a summary for screen readers. */
 export function BarChart(props: { title: string; unit: string; bars: Bar[]; tone?: 'error' }) {
   const id = useId();
-  const width = 640;
-  const height = 180;
-  const pad = { left: 44, bottom: 22, top: 10 };
-  const max = Math.max(1, ...props.bars.map((b) => b.value));
-  const slot = (width - pad.left) / Math.max(1, props.bars.length);
+  const width = 480;
+  const height = 200;
+  const pad = { left: 48, bottom: 12, top: 14 };
+  const highest = Math.max(0, ...props.bars.map((b) => b.value));
+  // The scale's top: the highest bar, at least 1 so that an all-zero chart still has an axis.
+  const max = Math.max(1, highest);
+  const slot = (width - pad.left) / Math.max(8, props.bars.length);
   const plot = height - pad.bottom - pad.top;
   const total = props.bars.reduce((s, b) => s + b.value, 0);
   const summary =
     props.bars.length === 0
       ? 'No cycles yet.'
-      : `${props.bars.length} cycles, from ${props.bars[0]?.label} to ${props.bars.at(-1)?.label}; highest ${max} ${props.unit}, total ${Math.round(total * 10) / 10}.`;
+      : `${props.bars.length} cycles, from ${props.bars[0]?.label} to ${props.bars.at(-1)?.label}; highest ${Math.round(highest * 10) / 10} ${props.unit}, total ${Math.round(total * 10) / 10}.`;
   return (
     <figure className="chart">
+      <h2 className="chart-title">{props.title}</h2>
       <svg
         viewBox={`0 0 ${width} ${height}`}
         role="img"
@@ -54,7 +57,7 @@ export function BarChart(props: { title: string; unit: string; bars: Bar[]; tone
         })}
       </svg>
       <figcaption>
-        {props.title} ({props.unit}). {summary}
+        In {props.unit}. {summary}
       </figcaption>
     </figure>
   );
