@@ -21,6 +21,8 @@ import {
 } from './password-reset/index.js';
 import { openStore, type Store } from './store/open-store.js';
 import { mountSyncIngest, type SyncIngest } from './sync-ingest/index.js';
+import { createAgentErrorLog } from './sync-ingest/provisioning-log.js';
+import type { SyncIngestTables } from './sync-ingest/schema.js';
 
 /** A built (not yet listening) cloud: the Fastify app and the parts tests and commands may reach. */
 export interface CloudApp {
@@ -30,10 +32,10 @@ export interface CloudApp {
   auth: Auth;
   /** Agents, sync configurations, cycle leases and the job queue to agents. */
   cloudSync: CloudSync;
-  /** Self-service password reset: policy, registered methods, flows. */
-  passwordReset: PasswordReset;
   /** Applies what agents send: change-set pages, cycle ends, password hashes; provisioning logs. */
   syncIngest: SyncIngest;
+  /** Self-service password reset: policy, registered methods, flows. */
+  passwordReset: PasswordReset;
   /** Stops the HTTP server, the purge timer and the store. */
   close(): Promise<void>;
 }
@@ -106,6 +108,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       auth,
       publicUrl: config.publicUrl,
       defaultMappings: DEFAULT_MAPPINGS,
+      onAgentError: createAgentErrorLog(store.db.withTables<SyncIngestTables>(), () => clock.now()),
     });
     const mailer =
       options.mailer ??

@@ -291,6 +291,17 @@ export function runAgentApiContract(label: string, databaseUrl: () => Promise<st
       assert.equal(status.state, 'error');
       assert.match(status.reason, /dc9\.errors\.test reports DRSR_MISSING_RIGHTS/);
       assert.match(status.reason, /Replicating Directory Changes All/);
+      const logs = await fx.call(
+        'GET',
+        `/v1.0/auditLogs/provisioning?configurationId=${cfg.id}&status=failure`,
+      );
+      const entry = (
+        logs.body as {
+          value: Array<{ statusInfo: { errorInformation: { errorCode: string; reason: string } } }>;
+        }
+      ).value[0];
+      assert.equal(entry?.statusInfo.errorInformation.errorCode, 'DRSR_MISSING_RIGHTS', logs.text);
+      assert.match(entry?.statusInfo.errorInformation.reason ?? '', /Replicating Directory Changes All/);
       const unrelated = await beat(agent, { status: 'degraded', lastError: errorBody('RATE_LIMITED') });
       assert.equal(unrelated.status, 200);
       const still = await fx.call('GET', `/v1.0/cloudsync/configurations/${cfg.id}`);

@@ -6,6 +6,7 @@ import {
   configurationListSchema,
   cycleLeaseRequestSchema,
   cycleLeaseResponseSchema,
+  type ErrorBody,
   heartbeatRequestSchema,
   heartbeatResponseSchema,
   idSchema,
@@ -25,6 +26,8 @@ import type { JobQueue } from './jobs.js';
 
 /** What the agent API is built from (see `createAgentServices`). */
 export interface AgentApiDeps {
+  /** Called when an agent reports an on-premises error that turns a configuration's status to error. */
+  onAgentError?: (configurationId: string, error: ErrorBody, agent: AgentRecord) => Promise<void>;
   registry: AgentRegistry;
   configurations: SyncConfigurations;
   leases: CycleLeases;

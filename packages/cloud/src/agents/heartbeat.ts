@@ -1,4 +1,5 @@
 import {
+  type ErrorBody,
   type HeartbeatRequest,
   type HeartbeatResponse,
   PROTOCOL_VERSION,
@@ -12,6 +13,8 @@ import { AGENT_JOB_KINDS, WRITEBACK_JOB_KINDS } from './job-kinds.js';
 import type { JobQueue } from './jobs.js';
 
 export interface HeartbeatDeps {
+  /** Called when an agent reports an on-premises error that turns a configuration's status to error. */
+  onAgentError?: (configurationId: string, error: ErrorBody, agent: AgentRecord) => Promise<void>;
   registry: AgentRegistry;
   configurations: SyncConfigurations;
   leases: CycleLeases;
@@ -39,6 +42,7 @@ async function reportAgentError(
   for (const c of configurations) {
     if (!c.enabled || c.status.state === 'quarantine' || c.status.reason === reason) continue;
     await deps.configurations.updateStatus(c.id, { status: 'error', reason });
+    await deps.onAgentError?.(c.id, error, agent);
   }
 }
 

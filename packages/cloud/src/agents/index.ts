@@ -1,4 +1,4 @@
-import type { AttributeMappings } from '@cloudsync/protocol';
+import type { AttributeMappings, ErrorBody } from '@cloudsync/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { type AccessControl, registerRoutes } from '../api/route.js';
@@ -32,6 +32,8 @@ export {
 } from './writeback-jobs.js';
 
 export interface CloudSyncDeps {
+  /** Called when an agent reports an on-premises error that turns a configuration's status to error. */
+  onAgentError?: (configurationId: string, error: ErrorBody, agent: AgentRecord) => Promise<void>;
   db: Kysely<Database>;
   clock: Clock;
   /** The auth capability: app registrations, the issuer, token checks. */
@@ -135,6 +137,7 @@ export async function mountCloudSync(app: FastifyInstance, deps: CloudSyncDeps):
       principalOf: deps.auth.principalOf,
       issuer: deps.auth.issuer,
       publicUrl,
+      ...(deps.onAgentError ? { onAgentError: deps.onAgentError } : {}),
     });
     registerJobRoutes(scope, cloudSync);
   });

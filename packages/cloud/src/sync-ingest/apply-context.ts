@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@cloudsync/protocol';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../directory/actor.js';
 import type { Directory } from '../directory/index.js';
@@ -28,7 +29,7 @@ export interface Step {
 export interface Outcome {
   result: 'applied' | 'skipped' | 'conflict' | 'error';
   action: 'Create' | 'Update' | 'Restore' | 'Delete' | 'Disable' | 'Skip' | 'StagedDelete' | 'Other';
-  code?: 'UPN_CONFLICT' | 'VALIDATION_FAILED' | 'INTERNAL' | 'OBJECT_NOT_FOUND' | 'ANCHOR_CONFLICT';
+  code?: ErrorCode;
   reason?: string;
   cloudId?: string;
   targetName?: string;

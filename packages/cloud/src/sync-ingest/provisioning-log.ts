@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@cloudsync/protocol';
 import type { Kysely } from 'kysely';
 import { timeOrderedId } from '../directory/time-ordered-id.js';
 import type { Outcome } from './apply-context.js';
@@ -102,5 +103,33 @@ export function toProvisioningObjectSummary(row: ProvisioningLogsTable) {
       status: s.status,
       description: s.detail,
     })),
+  };
+}
+
+/**
+ * Logs an on-premises error an agent reported (e.g. missing replication rights) as a provisioning-log
+ * failure of the configuration, with the protocol's code and message saying what to do.
+ */
+export function createAgentErrorLog(db: Kysely<SyncIngestDatabase>, now: () => Date) {
+  return async (configurationId: string, error: ErrorBody, agent: { id: string; host: string }) => {
+    await writeLog(
+      db,
+      now().toISOString(),
+      {
+        configurationId,
+        cycleId: `agent:${agent.id}`,
+        objectType: 'agent',
+        anchor: agent.host,
+        distinguishedName: null,
+      },
+      {
+        result: 'error',
+        action: 'Other',
+        reason: `The agent on ${agent.host} reports: ${error.message}`,
+        modified: [],
+        steps: [{ name: 'import', status: 'failure', detail: error.message }],
+        code: error.code,
+      },
+    );
   };
 }
