@@ -38,6 +38,8 @@ export interface AgentFixture {
   /** One cycle, in this process, as the service runs it. */
   cycle(options?: { kind?: 'full' | 'delta' }): Promise<CycleSummary>;
   runtime(options?: Partial<RuntimeOptions>): Promise<AgentRuntime>;
+  /** Runs the wizard again on the same state directory (a repair). */
+  installAgain(options: { passwordHashSync: boolean }): Promise<InstallResult>;
   /** A synced user as the admin API shows it, or undefined (404). */
   cloudUser(upnOrId: string): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
@@ -58,22 +60,26 @@ export async function startAgentFixture(options: { passwordHashSync?: boolean } 
       done();
     },
   });
-  const installed = await withDomainRootAclLock(() =>
-    install({
-      cloudUrl: fx.url,
-      adminUser: `admin@${fx.domain}`,
-      adminPassword: ADMIN_PASSWORD,
-      dc: ad.ldapsUrl,
-      caFile: ad.caFile,
-      domainAdmin: ad.adminUpn,
-      domainAdminPassword: ad.adminPassword,
-      serviceAccountName: uniqueName('csagt'),
-      passwordHashSync: options.passwordHashSync ?? true,
-      stateDir,
-      host: `${uniqueName('agent', 40)}.corp.example.test`,
-      prompter: createPrompter({ interactive: false, yes: true, input: Readable.from([]), output }),
-    }),
-  );
+  const host = `${uniqueName('agent', 40)}.corp.example.test`;
+  const serviceAccountName = uniqueName('csagt');
+  const runInstall = (passwordHashSync: boolean) =>
+    withDomainRootAclLock(() =>
+      install({
+        cloudUrl: fx.url,
+        adminUser: `admin@${fx.domain}`,
+        adminPassword: ADMIN_PASSWORD,
+        dc: ad.ldapsUrl,
+        caFile: ad.caFile,
+        domainAdmin: ad.adminUpn,
+        domainAdminPassword: ad.adminPassword,
+        serviceAccountName,
+        passwordHashSync,
+        stateDir,
+        host,
+        prompter: createPrompter({ interactive: false, yes: true, input: Readable.from([]), output }),
+      }),
+    );
+  const installed = await runInstall(options.passwordHashSync ?? true);
   const ou = await createOu('agent');
   const created = await fx.call('POST', '/v1.0/cloudsync/configurations', {
     body: {
@@ -115,6 +121,11 @@ export async function startAgentFixture(options: { passwordHashSync?: boolean } 
       return runCycle(rt.cycleDeps, await fixture.configuration(), opts);
     },
     runtime,
+    async installAgain(opts) {
+      rt?.close();
+      rt = undefined;
+      return runInstall(opts.passwordHashSync);
+    },
     async cloudUser(upnOrId) {
       const res = await fx.call('GET', `/v1.0/users/${encodeURIComponent(upnOrId)}?$select=${USER_FIELDS}`);
       if (res.status === 404) return undefined;

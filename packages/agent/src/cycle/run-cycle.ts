@@ -103,17 +103,22 @@ export async function runCycle(
       return await finish(deps, summary, error, now);
     }
     if (configuration.passwordHashSync && deps.drsr) {
-      const hashes = await syncPasswordHashes({
-        uplink: deps.uplink,
-        store: deps.store,
-        log,
-        configurationId: configuration.id,
-        drsr: deps.drsr,
-        full: kind === 'full',
-        now,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-      summary.passwordHashes = { sent: hashes.sent, failed: hashes.failed };
+      // The objects are in; a hash sync failure (rights, sealing, DC away) is reported on its own.
+      try {
+        const hashes = await syncPasswordHashes({
+          uplink: deps.uplink,
+          store: deps.store,
+          log,
+          configurationId: configuration.id,
+          drsr: deps.drsr,
+          full: kind === 'full',
+          now,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        });
+        summary.passwordHashes = { sent: hashes.sent, failed: hashes.failed };
+      } catch (err) {
+        return await finish(deps, summary, cycleErrorBody(err), now);
+      }
     }
     return await finish(deps, summary, undefined, now);
   } catch (err) {

@@ -73,18 +73,16 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     log: options.log,
     connectAd: () => connectAd(adConnection),
     domainRoot: identity.domain.domainRoot,
-    ...(identity.passwordHashSync
-      ? {
-          drsr: {
-            host: identity.dc.host,
-            credentials: {
-              domain: identity.domain.netbiosName,
-              username: identity.serviceAccount.sAMAccountName,
-              password: credentials.password,
-            },
-          },
-        }
-      : {}),
+    // Always set: a configuration may turn hash sync on later; without the rights its cycles then
+    // report DRSR_MISSING_RIGHTS (re-run install with --password-hash-sync to grant them).
+    drsr: {
+      host: identity.dc.host,
+      credentials: {
+        domain: identity.domain.netbiosName,
+        username: identity.serviceAccount.sAMAccountName,
+        password: credentials.password,
+      },
+    },
     ...(options.reconcileMinIntervalMs === undefined
       ? {}
       : { reconcileMinIntervalMs: options.reconcileMinIntervalMs }),
