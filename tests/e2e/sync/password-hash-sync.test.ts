@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Attribute, Change } from 'ldapts';
-import { createUser, deleteEntry, setPassword, withAdmin } from '../../support/ad.js';
+import { addMember, createGroup, createUser, deleteEntry, setPassword, withAdmin } from '../../support/ad.js';
 import { type AgentFixture, startAgentFixture } from './agent-fixture.js';
 
 let a: AgentFixture;
@@ -74,6 +74,21 @@ test('a password changed in AD works after the next cycle; the old one no longer
   assert.equal(summary.kind, 'delta');
   assert.equal(await signsIn(cloudUpn, SECOND), true, 'the new password works');
   assert.equal(await signsIn(cloudUpn, FIRST), false, 'the old one does not');
+});
+
+test('a group with Bobby as member reaches the cloud with him as its member', async () => {
+  const group = await createGroup({ ou: a.ou, name: 'staff' });
+  await addMember(group.dn, bobby.dn);
+  const summary = await a.cycle();
+  assert.equal(summary.error, undefined, JSON.stringify(summary));
+  const found = await a.fx.call('GET', `/v1.0/groups?$filter=displayName eq '${group.sam}'`);
+  const cloudGroup = (found.body as { value: { id: string }[] }).value[0];
+  assert.ok(cloudGroup, found.text);
+  const members = await a.fx.call('GET', `/v1.0/groups/${cloudGroup.id}/members`);
+  const upns = (members.body as { value: { userPrincipalName?: string }[] }).value.map(
+    (m) => m.userPrincipalName,
+  );
+  assert.deepEqual(upns, [cloudUpn]);
 });
 
 test('disabled in AD → accountEnabled false in the cloud', async () => {
