@@ -207,6 +207,32 @@ describe('admin center', () => {
     await shot('provision-on-demand');
   });
 
+  test('domains: add one and read the TXT record to publish', async () => {
+    await nav('Domains').click();
+    await heading('Domains').waitFor();
+    await page.getByLabel('Domain name to add').fill('fabrikam.test');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByRole('heading', { name: 'fabrikam.test' }).waitFor();
+    await page.getByRole('button', { name: 'Show the TXT record for fabrikam.test' }).click();
+    await page.getByText(/^cloudsync-verification=/).waitFor();
+    await page.getByLabel('Domain name to add').fill('not a domain');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.waitForFunction(() => document.querySelector('[aria-invalid="true"]') !== null);
+    await shot('domains');
+  });
+
+  test('password reset: enabled for everyone', async () => {
+    await nav('Password reset').click();
+    await heading('Password reset').waitFor();
+    await page.getByLabel('Everyone').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const policy = await fx.call('GET', '/v1.0/cloudsync/passwordResetPolicy');
+    assert.equal((policy.body as { enabledFor: string }).enabledFor, 'all');
+    await page.getByRole('cell', { name: AD_DOMAIN, exact: true }).waitFor();
+    await shot('password-reset');
+  });
+
   test('sync health charts and a narrow screen', async () => {
     await runCycle(fx, agent, configurationId, [
       adUser(7, 'bobby', BOBBY_DN),

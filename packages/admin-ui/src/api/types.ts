@@ -175,6 +175,13 @@ export interface DirectoryAudit {
   targetResources?: { id?: string | null; displayName?: string | null; type?: string | null }[];
 }
 
+export interface WritebackStatus {
+  configurationId: string;
+  domain: string;
+  passwordWriteback: boolean;
+  agents: { id: string; host: string; status: 'active' | 'inactive' }[];
+}
+
 export interface PasswordResetPolicy {
   enabledFor: 'none' | 'all' | 'group';
   groupId: string | null;
@@ -182,4 +189,6 @@ export interface PasswordResetPolicy {
   registrationRequired: boolean;
   unlockOnPremisesAccount: boolean;
   keepMustChangeAtNextLogon: boolean;
+  /** Read-only: writeback per sync configuration and whether its agents answer. */
+  writeback?: WritebackStatus[];
 }

@@ -137,6 +137,29 @@ export function PasswordResetPage() {
           ) : null}
         </form>
       )}
+      {policy.data?.writeback ? (
+        <table>
+          <caption>Password writeback to Active Directory (synced users reset through an agent)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Domain</th>
+              <th scope="col">Writeback</th>
+              <th scope="col">Agents</th>
+            </tr>
+          </thead>
+          <tbody>
+            {policy.data.writeback.map((w) => (
+              <tr key={w.configurationId}>
+                <td>
+                  <a href={`#/cloud-sync/configurations/${w.configurationId}`}>{w.domain}</a>
+                </td>
+                <td>{w.passwordWriteback ? 'On' : 'Off: synced users cannot reset their password here'}</td>
+                <td>{w.agents.map((a) => `${a.host} (${a.status})`).join(', ') || 'No agent'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </Page>
   );
 }

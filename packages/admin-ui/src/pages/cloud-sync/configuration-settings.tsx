@@ -6,6 +6,7 @@ import { MappingEditor } from './mapping-editor.js';
 
 interface Draft {
   passwordHashSync: boolean;
+  passwordWriteback: boolean;
   scopeKind: Scope['kind'];
   scopeDns: string;
   mappings: Record<ObjectType, AttributeMapping[]>;
@@ -17,6 +18,7 @@ interface Draft {
 function draftOf(c: Configuration): Draft {
   return {
     passwordHashSync: c.passwordHashSync,
+    passwordWriteback: c.passwordWriteback,
     scopeKind: c.scope.kind,
     scopeDns:
       c.scope.kind === 'ous'
@@ -60,6 +62,7 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
     try {
       await api('PATCH', `/v1.0/cloudsync/configurations/${config.id}`, {
         passwordHashSync: draft.passwordHashSync,
+        passwordWriteback: draft.passwordWriteback,
         scope: scopeOf(draft, config.scope),
         mappings: draft.mappings,
         deleteGuard: { enabled: draft.guardEnabled, threshold: Number(draft.threshold) },
@@ -89,6 +92,17 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
           onChange={(e) => set('passwordHashSync', e.target.checked)}
         />
         <label htmlFor="cfg-phs">Password hash sync</label>
+      </div>
+      <div className="check">
+        <input
+          id="cfg-wb"
+          type="checkbox"
+          checked={draft.passwordWriteback}
+          onChange={(e) => set('passwordWriteback', e.target.checked)}
+        />
+        <label htmlFor="cfg-wb">
+          Password writeback (self-service reset of synced users, written to AD by the agent)
+        </label>
       </div>
       <fieldset>
         <legend>Scope</legend>
