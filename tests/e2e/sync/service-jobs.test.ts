@@ -1,0 +1,78 @@
+// The running service and the admin's buttons: provision on demand (one DN through the steps, the
+// result posted back) and restart (cursors cleared, a full cycle).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runService } from '../../../packages/agent/src/service/run-service.js';
+import { readStatus } from '../../../packages/agent/src/service/status.js';
+import { createUser } from '../../support/ad.js';
+import { type AgentFixture, agentLog, eventually, startAgentFixture } from './agent-fixture.js';
+
+let a: AgentFixture;
+let stop: AbortController;
+let service: Promise<void>;
+
+before(async () => {
+  a = await startAgentFixture({ passwordHashSync: false });
+  stop = new AbortController();
+  // An hour between scheduled cycles and no notifications: only the admin's buttons cause work.
+  service = runService({
+    stateDir: a.stateDir,
+    log: agentLog(),
+    signal: stop.signal,
+    heartbeatMs: 500,
+    scheduleMs: 60 * 60 * 1000,
+    watch: false,
+    reconcileMinIntervalMs: 0,
+  });
+  await eventually(async () => {
+    const last = (await readStatus(a.stateDir)).lastCycles[0];
+    return last?.state === 'accepted' ? last : undefined;
+  }, 'the start-up cycle');
+});
+after(async () => {
+  stop?.abort();
+  await service;
+  await a?.close();
+});
+
+test('provision on demand runs one user through the steps and reports each', async () => {
+  const dana = await createUser({ ou: a.ou, sam: 'dana', displayName: 'Dana On-Demand' });
+  const res = await a.fx.call(
+    'POST',
+    `/v1.0/cloudsync/configurations/${a.configurationId}/provisionOnDemand`,
+    {
+      body: { distinguishedName: dana.dn, waitSeconds: 30 },
+    },
+  );
+  assert.equal(res.status, 202, res.text);
+  const run = res.body as { id: string; state: string; steps: { name: string; status: string }[] };
+  const done =
+    run.state === 'succeeded' || run.state === 'failed'
+      ? run
+      : await eventually(async () => {
+          const got = await a.fx.call(
+            'GET',
+            `/v1.0/cloudsync/configurations/${a.configurationId}/provisionOnDemand/${run.id}`,
+          );
+          const body = got.body as typeof run;
+          return body.state === 'succeeded' || body.state === 'failed' ? body : undefined;
+        }, 'the provision-on-demand result');
+  assert.equal(done.state, 'succeeded', JSON.stringify(done));
+  assert.deepEqual(
+    done.steps.map((s) => `${s.name}:${s.status}`),
+    ['import:succeeded', 'scope:succeeded', 'map:succeeded', 'export:succeeded'],
+  );
+  assert.ok(await a.cloudUser(`${dana.sam}@${a.fx.domain}`), 'Dana is in the cloud');
+});
+
+test('restart clears the cursors and runs a full cycle', async () => {
+  const before = (await readStatus(a.stateDir)).lastCycles[0]?.cycleId;
+  const res = await a.fx.call('POST', `/v1.0/cloudsync/configurations/${a.configurationId}/restart`);
+  assert.equal(res.status, 204, res.text);
+  const full = await eventually(async () => {
+    const last = (await readStatus(a.stateDir)).lastCycles[0];
+    return last && last.cycleId !== before && last.endedAt ? last : undefined;
+  }, 'the cycle after the restart');
+  assert.equal(full.kind, 'full');
+  assert.equal(full.state, 'accepted', JSON.stringify(full));
+});
