@@ -1,5 +1,6 @@
 import { registerAgentCommands } from '@cloudsync/agent/cli';
 import { registerCloudCommands } from '@cloudsync/cloud/cli';
+import { registerDemoCommands } from '@cloudsync/demo-mail/cli';
 import { registerLabCommand } from '@cloudsync/lab/cli';
 import { Command } from 'commander';
 import { registerLoginCommand } from './login.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerAgentCommands(program);
   registerLoginCommand(program);
   registerLabCommand(program);
+  registerDemoCommands(program);
   return program;
 }
 

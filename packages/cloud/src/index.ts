@@ -7,3 +7,5 @@ export { startCloudServer } from './server.js';
 export { isUniqueViolation, openStore, type Store, type StoreLocation } from './store/index.js';
 export type { Database } from './store/schema.js';
 export { type InitTenantInput, type InitTenantResult, initTenant } from './tenant/init-tenant.js';
+export { createAppRegistrations } from './sign-in/app-registrations.js';
+export type { SignInTables } from './sign-in/schema.js';
