@@ -49,7 +49,12 @@ const USER_FIELDS =
   'id,userPrincipalName,displayName,accountEnabled,onPremisesSyncEnabled,onPremisesImmutableId';
 
 /** Starts the cloud, installs the agent, creates and enables the configuration. */
-export async function startAgentFixture(options: { passwordHashSync?: boolean } = {}): Promise<AgentFixture> {
+export async function startAgentFixture(
+  options: {
+    passwordHashSync?: boolean /** Collects every agent log line, at trace level. */;
+    logs?: string[];
+  } = {},
+): Promise<AgentFixture> {
   const ad = adFromEnv();
   const fx = await startApiFixture();
   const stateDir = mkdtempSync(join(tmpdir(), 'cloudsync-agent-e2e-'));
@@ -97,7 +102,18 @@ export async function startAgentFixture(options: { passwordHashSync?: boolean } 
   const enabled = await fx.call('POST', `/v1.0/cloudsync/configurations/${configurationId}/enable`);
   if (enabled.status >= 300) throw new Error(`configuration not enabled: ${enabled.text}`);
 
-  const quiet = agentLog();
+  const logs = options.logs;
+  const quiet = logs
+    ? pino(
+        { level: 'trace' },
+        new Writable({
+          write(chunk: Buffer, _e, done) {
+            logs.push(chunk.toString());
+            done();
+          },
+        }),
+      )
+    : agentLog();
   let rt: AgentRuntime | undefined;
   const runtime = async (opts: Partial<RuntimeOptions> = {}) =>
     loadRuntime({ stateDir, log: quiet, reconcileMinIntervalMs: 0, ...opts });

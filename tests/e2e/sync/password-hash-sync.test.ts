@@ -3,6 +3,7 @@
 // with his AD password → password changed → disabled → deleted.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ntHash } from '@cloudsync/protocol';
 import { Attribute, Change } from 'ldapts';
 import { addMember, createGroup, createUser, deleteEntry, setPassword, withAdmin } from '../../support/ad.js';
 import { type AgentFixture, startAgentFixture } from './agent-fixture.js';
@@ -13,8 +14,9 @@ let cloudUpn: string;
 const FIRST = 'Bobby-Pass-1a!';
 const SECOND = 'Bobby-Pass-2b!';
 
+const logs: string[] = [];
 before(async () => {
-  a = await startAgentFixture({ passwordHashSync: true });
+  a = await startAgentFixture({ passwordHashSync: true, logs });
 });
 after(() => a?.close());
 
@@ -117,4 +119,21 @@ test('deleted in AD → soft-deleted in the cloud', async () => {
   assert.equal(await a.cloudUser(cloudUpn), undefined, 'no longer an active user');
   const deleted = await a.fx.call('GET', `/v1.0/directory/deletedItems/${before.id}`);
   assert.equal(deleted.status, 200, deleted.text);
+});
+
+test('no password, NT hash or envelope reached the agent log (trace level)', () => {
+  const text = logs.join('');
+  assert.ok(text.includes('password hash sync done'), 'the log was captured');
+  for (const password of [FIRST, SECOND]) {
+    const nt = ntHash(password);
+    for (const secret of [
+      password,
+      nt.toString('hex'),
+      nt.toString('hex').toUpperCase(),
+      nt.toString('base64'),
+    ]) {
+      assert.ok(!text.includes(secret), 'a secret is in the log');
+    }
+  }
+  assert.ok(!text.includes('$pbkdf2-sha256-nt$'), 'an envelope is in the log');
 });
