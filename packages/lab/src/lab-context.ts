@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AdminApi } from './admin-api.js';
 import type { LabChild } from './children.js';
+import type { LabMailbox } from './mailbox.js';
 import type { RunningDc } from './samba/samba.js';
 
 /** How to run the lab. */
@@ -82,8 +83,8 @@ export interface LabContext {
   bobby?: { dn: string; adUpn: string; cloudUpn?: string; cloudId?: string };
   /** The Mail demo app, once started. */
   mailAppUrl?: string;
-  /** Where the local mail sink shows what the cloud sent. */
-  mailboxUrl?: string;
+  /** The local mail sink the cloud sends to, and its page. */
+  mailbox?: LabMailbox;
   /** Children to stop and the DC to stop, in reverse order of start. */
   cleanups: (() => Promise<void>)[];
 }

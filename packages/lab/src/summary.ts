@@ -13,7 +13,7 @@ export function labSummary(ctx: LabContext): string {
     `  Password reset    ${url}/password-reset`,
   ];
   if (ctx.mailAppUrl) lines.push(`  Mail app          ${ctx.mailAppUrl}`);
-  if (ctx.mailboxUrl) lines.push(`  Local mailbox     ${ctx.mailboxUrl}`);
+  if (ctx.mailbox) lines.push(`  Local mailbox     ${ctx.mailbox.url}`);
   if (ctx.dc)
     lines.push(
       `  Domain controller ${ctx.dc.info.ldapsUrl}   (${ctx.dc.info.realm}, CA ${ctx.dc.info.caFile})`,

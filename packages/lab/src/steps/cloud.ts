@@ -7,6 +7,7 @@ import { connectAdminApi } from '../admin-api.js';
 import { type LabStep, LabStepError } from '../checklist.js';
 import { runCloudsync, runNode, startCloudsync } from '../children.js';
 import { type LabContext, readFacts, writeFacts } from '../lab-context.js';
+import { startLabMailbox } from '../mailbox.js';
 import { freePort, portInUse, waitUntil } from '../samba/process.js';
 
 const DEFAULT_PORT = 8443;
@@ -70,6 +71,10 @@ export const startCloud: LabStep<LabContext> = {
     const { adminUpn, created } = await ensureTenant(ctx);
     ctx.adminUpn = adminUpn;
     ctx.initialDomain = adminUpn.slice(adminUpn.indexOf('@') + 1);
+    progress('local mailbox');
+    const mailbox = await startLabMailbox(ip);
+    ctx.mailbox = mailbox;
+    ctx.cleanups.push(() => mailbox.close());
     const cloudUrl = `http://${ip}:${port}`;
     progress(`starting the cloud at ${cloudUrl}`);
     const cloud = await startCloudsync(
@@ -86,7 +91,7 @@ export const startCloud: LabStep<LabContext> = {
         '--log-level',
         'info',
       ],
-      { logFile: join(ctx.paths.logs, 'cloud.log') },
+      { logFile: join(ctx.paths.logs, 'cloud.log'), env: { CLOUDSYNC_SMTP_URL: mailbox.smtpUrl } },
     );
     ctx.cloud = cloud;
     ctx.cleanups.push(() => cloud.stop());
