@@ -27,6 +27,8 @@ export type Progress = (note: string) => void;
 /** A step of the lab, run in order. */
 export interface LabStep<C> {
   title: string;
+  /** Later steps do not need this one: when it fails they still run (the lab still fails at the end). */
+  laterStepsRunWithoutIt?: boolean;
   run(context: C, progress: Progress): Promise<string | undefined>;
 }
 

@@ -68,9 +68,15 @@ export async function runLabCommand(flags: LabFlags): Promise<number> {
   if (flags.down) return down(flags.dir);
   const out = terminal();
   const interrupted = new AbortController();
-  const onEarlySignal = () => interrupted.abort();
-  process.once('SIGINT', onEarlySignal);
-  process.once('SIGTERM', onEarlySignal);
+  // First Ctrl-C: stop after the current step, cleanly. Second: leave at once; the DC exits when its
+  // stdin closes and the cloud and the agent get SIGTERM when the lab dies (pdeathsig).
+  const onEarlySignal = () => {
+    if (interrupted.signal.aborted) process.exit(130);
+    interrupted.abort();
+    out.write('\nstopping after this step (Ctrl-C again to leave at once)\n');
+  };
+  process.on('SIGINT', onEarlySignal);
+  process.on('SIGTERM', onEarlySignal);
   out.write(`cloudsync lab in ${labPaths(flags.dir).root}\n\n`);
   let lab: Awaited<ReturnType<typeof runLab>>;
   try {

@@ -63,18 +63,23 @@ export async function runLab(
 ): Promise<RunningLab> {
   const context = newContext(options);
   let number = 0;
+  let failed: LabFailed | undefined;
   for (const step of steps) {
     number++;
     if (signal?.aborted) {
-      await stopLab(context);
-      throw new LabFailed(step.title, context, { cause: new Error('interrupted') });
+      failed ??= new LabFailed(step.title, context, { cause: new Error('interrupted') });
+      break;
     }
     try {
       await runChecklistStep(out, number, step, context);
     } catch (err) {
-      await stopLab(context);
-      throw new LabFailed(step.title, context, { cause: err });
+      failed ??= new LabFailed(step.title, context, { cause: err });
+      if (!step.laterStepsRunWithoutIt) break;
     }
+  }
+  if (failed) {
+    await stopLab(context);
+    throw failed;
   }
   return { context, stop: () => stopLab(context) };
 }

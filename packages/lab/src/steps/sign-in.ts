@@ -11,6 +11,7 @@ const DEMO_MAIL = join(REPO_ROOT, 'packages', 'demo-mail', 'package.json');
 
 export const signInBobby: LabStep<LabContext> = {
   title: 'Bobby signs in to the Mail app with his AD password',
+  laterStepsRunWithoutIt: true,
   async run() {
     const missing: string[] = [];
     if (!existsSync(DEMO_MAIL)) missing.push('the Mail demo app, packages/demo-mail');
