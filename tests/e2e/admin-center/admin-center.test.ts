@@ -207,6 +207,45 @@ describe('admin center', () => {
     await shot('provision-on-demand');
   });
 
+  test('a cloud user: password reset, delete, restore; the audit log shows it', async () => {
+    const upn = `dana@${fx.domain}`;
+    const created = await fx.call('POST', '/v1.0/users', {
+      body: { displayName: 'Dana Cloud', userPrincipalName: upn, accountEnabled: true },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = (created.body as { id: string }).id;
+    await page.goto(`${fx.url}/admin/#/users/${id}`);
+    await heading('Dana Cloud').waitFor();
+    assert.equal(
+      await page.getByLabel('Display name').getAttribute('readonly'),
+      null,
+      'cloud users are editable',
+    );
+    const newPassword = 'Fresh-Passw0rd-42';
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('Require a new password at next sign-in').uncheck();
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('status').filter({ hasText: 'The password was reset.' }).waitFor();
+    assert.ok(await fx.tokenFor(upn, newPassword), 'Dana signs in with the new password');
+
+    await page.getByRole('button', { name: 'Delete user' }).click();
+    await page.getByRole('button', { name: `Yes, delete ${upn}` }).click();
+    await heading('Deleted users').waitFor();
+    await page.getByRole('button', { name: `Restore ${upn}` }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${upn} was restored.` })
+      .waitFor();
+    assert.equal((await fx.call('GET', `/v1.0/users/${id}`)).status, 200);
+
+    await nav('Audit logs').click();
+    await heading('Audit logs').waitFor();
+    await page
+      .getByRole('row', { name: /Restore user.*Dana Cloud|Restore user.*dana@/ })
+      .first()
+      .waitFor();
+  });
+
   test('domains: add one and read the TXT record to publish', async () => {
     await nav('Domains').click();
     await heading('Domains').waitFor();

@@ -41,10 +41,11 @@ function StatusCard({ config, onChanged }: { config: Configuration; onChanged():
   const [note, setNote] = useState('');
   const [enabled, setEnabled] = useState(config.enabled);
   useEffect(() => setEnabled(config.enabled), [config.enabled]);
-  const act = (path: string, done: string) => {
+  const act = (path: string, done: string, after?: () => void) => {
     setError(undefined);
     setNote('');
     api('POST', `/v1.0/cloudsync/configurations/${config.id}/${path}`).then(() => {
+      after?.();
       setNote(done);
       onChanged();
     }, setError);
@@ -76,7 +77,11 @@ function StatusCard({ config, onChanged }: { config: Configuration; onChanged():
           role="switch"
           aria-checked={enabled}
           className={enabled ? 'switch on' : 'switch'}
-          onClick={() => act(enabled ? 'disable' : 'enable', enabled ? 'Sync disabled.' : 'Sync enabled.')}
+          onClick={() =>
+            act(enabled ? 'disable' : 'enable', enabled ? 'Sync disabled.' : 'Sync enabled.', () =>
+              setEnabled(!enabled),
+            )
+          }
         >
           Sync enabled
         </button>
