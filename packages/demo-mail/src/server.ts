@@ -58,14 +58,10 @@ export async function startMailDemo(
   const pending = new Map<string, Pending>();
   const sessions = new Map<string, Session>();
   const app = Fastify({ logger: false });
-  await app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) =>
-      done(null, body),
-    );
-  });
-  const address = await app.listen({ host, port: options.port }).then(() => app.server.address());
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const url = `http://${host}:${port}`;
+  // The redirect URI names the port, so it must be known before listening (no port 0).
+  const url = `http://${host}:${options.port}`;
+  // The sign-out form posts no fields the demo reads.
+  app.addContentTypeParser('application/x-www-form-urlencoded', (_req, _body, done) => done(null, undefined));
   const redirectUri = `${url}/callback`;
 
   app.get('/', async (req, reply) => {
@@ -145,5 +141,6 @@ export async function startMailDemo(
     return reply.header('set-cookie', `${COOKIE}=; Path=/; Max-Age=0`).redirect(end.href, 303);
   });
 
+  await app.listen({ host, port: options.port });
   return { url, app, close: () => app.close() };
 }
