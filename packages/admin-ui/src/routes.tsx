@@ -5,6 +5,7 @@ import { NewConfigurationPage } from './pages/cloud-sync/new-configuration.js';
 import { ContactsPage } from './pages/contacts.js';
 import { DeletedUsersPage } from './pages/deleted-users.js';
 import { DomainsPage } from './pages/domains.js';
+import { GroupPage } from './pages/group.js';
 import { GroupsPage } from './pages/groups.js';
 import { HomePage } from './pages/home.js';
 import { PasswordResetPage } from './pages/password-reset.js';
@@ -27,7 +28,7 @@ export function Routes(props: { path: string }) {
     case 'deleted-users':
       return <DeletedUsersPage />;
     case 'groups':
-      return <GroupsPage />;
+      return second ? <GroupPage id={second} /> : <GroupsPage />;
     case 'contacts':
       return <ContactsPage />;
     case 'domains':

@@ -276,6 +276,23 @@ describe('admin center', () => {
     await runCycle(fx, agent, configurationId, [
       adUser(7, 'bobby', BOBBY_DN),
       adUser(8, 'carla', 'CN=Carla Tables,OU=Staff,DC=corp,DC=example,DC=test'),
+      {
+        op: 'upsert',
+        objectType: 'group',
+        anchor: Buffer.alloc(16, 9).toString('base64'),
+        objectGuid: '00000009-0000-4000-8000-000000000000',
+        distinguishedName: 'CN=Sales,OU=Staff,DC=corp,DC=example,DC=test',
+        attributes: {
+          displayName: 'Sales',
+          mailNickname: 'sales',
+          securityEnabled: true,
+          mailEnabled: false,
+        },
+        members: {
+          mode: 'complete',
+          anchors: [Buffer.alloc(16, 7).toString('base64'), Buffer.alloc(16, 8).toString('base64')],
+        },
+      },
     ]);
     await nav('Sync health').click();
     await heading('Sync health').waitFor();
@@ -290,5 +307,16 @@ describe('admin center', () => {
     await heading('Users').waitFor();
     await shot('users-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('groups: a synced group and its members, linked to the users', async () => {
+    await nav('Groups').click();
+    await heading('Groups').waitFor();
+    await page.getByRole('link', { name: 'Sales' }).click();
+    await heading('Sales').waitFor();
+    assert.ok((await page.textContent('dl'))?.includes('Windows Server AD'));
+    await page.getByRole('link', { name: 'Carla Tables' }).waitFor();
+    await page.getByRole('link', { name: 'Bobby Tables' }).click();
+    await heading('Bobby Tables').waitFor();
   });
 });

@@ -18,7 +18,7 @@ export function GroupsPage() {
         searchLabel="Search by name"
         url={url}
         columns={[
-          { header: 'Display name', cell: (g) => g.displayName },
+          { header: 'Display name', cell: (g) => <a href={`#/groups/${g.id}`}>{g.displayName}</a> },
           {
             header: 'Type',
             cell: (g) =>

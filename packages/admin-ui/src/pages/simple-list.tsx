@@ -1,4 +1,4 @@
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { usePagedList } from '../api/hooks.js';
 import { ErrorText, Loading, Pager } from '../components/ui.js';
 
@@ -17,7 +17,12 @@ export function SimpleList<T extends { id: string }>(props: {
 }) {
   const [search, setSearch] = useState('');
   const [applied, setApplied] = useState('');
-  const list = usePagedList<T>(`${props.url(applied)}${props.reloadKey ? `&_=${props.reloadKey}` : ''}`);
+  const list = usePagedList<T>(props.url(applied));
+  const { reload } = list;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new reloadKey is the reason to load again
+  useEffect(() => {
+    if (props.reloadKey) reload();
+  }, [props.reloadKey]);
   const id = props.label.toLowerCase().replace(/\W+/g, '-');
   return (
     <>
