@@ -2,7 +2,7 @@
 // sign-in through the cloud's OpenID provider, a sync configuration, a synced user, licences,
 // provisioning logs and provision on demand. Screenshots go to artifacts/admin-center/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -185,9 +185,12 @@ describe('admin center', () => {
     assert.match((await upn.textContent()) ?? '', new RegExp(`—bobby@${fx.domain.replace(/\./g, '\\.')}`));
     assert.ok((await details.getByRole('listitem').count()) > 0, 'steps are listed');
     const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download CSV (this page)' }).click();
+    await page.getByRole('button', { name: 'Download CSV' }).click();
     const file = await download;
     assert.match(file.suggestedFilename(), /^provisioning-.*\.csv$/);
+    const csv = readFileSync(await file.path(), 'utf8');
+    assert.match(csv, /^activityDateTime,status,action,/);
+    assert.match(csv, new RegExp(`success,create,user,.*bobby@${fx.domain.replace(/\./g, '\\.')}`));
     await shot('provisioning-logs');
   });
 

@@ -14,6 +14,20 @@ interface Filters {
   configurationId: string;
 }
 
+/** At most this many entries go into one download (the API's pages are followed until then). */
+const EXPORT_LIMIT = 5000;
+
+async function fetchAll(firstUrl: string): Promise<ProvisioningEntry[]> {
+  const all: ProvisioningEntry[] = [];
+  let next: string | undefined = firstUrl;
+  while (next && all.length < EXPORT_LIMIT) {
+    const page: List<ProvisioningEntry> = await api<List<ProvisioningEntry>>('GET', next);
+    all.push(...page.value);
+    next = page['@odata.nextLink'];
+  }
+  return all.slice(0, EXPORT_LIMIT);
+}
+
 const EMPTY: Filters = { since: '', until: '', status: '', action: '', identity: '', configurationId: '' };
 
 function listUrl(f: Filters): string {
@@ -46,7 +60,23 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
     value: draft[k],
     onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value })),
   });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const [exportError, setExportError] = useState<unknown>();
+  const [exporting, setExporting] = useState(false);
+  const exportAll = async (format: 'json' | 'csv') => {
+    setExportError(undefined);
+    setExporting(true);
+    try {
+      const entries = await fetchAll(listUrl(applied).replace('top=25', 'top=999'));
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      if (format === 'json')
+        download(`provisioning-${stamp}.json`, 'application/json', JSON.stringify(entries, null, 2));
+      else download(`provisioning-${stamp}.csv`, 'text/csv', provisioningCsv(entries));
+    } catch (err) {
+      setExportError(err);
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <Page
       title="Provisioning logs"
@@ -54,23 +84,26 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
         <>
           <button
             type="button"
-            disabled={list.items.length === 0}
-            onClick={() =>
-              download(`provisioning-${stamp}.json`, 'application/json', JSON.stringify(list.items, null, 2))
-            }
+            disabled={exporting || list.items.length === 0}
+            onClick={() => void exportAll('json')}
           >
-            Download JSON (this page)
+            Download JSON
           </button>
           <button
             type="button"
-            disabled={list.items.length === 0}
-            onClick={() => download(`provisioning-${stamp}.csv`, 'text/csv', provisioningCsv(list.items))}
+            disabled={exporting || list.items.length === 0}
+            onClick={() => void exportAll('csv')}
           >
-            Download CSV (this page)
+            Download CSV
           </button>
         </>
       }
     >
+      <p className="hint">
+        Downloads hold every entry the filters match, newest first, at most{' '}
+        {EXPORT_LIMIT.toLocaleString('en')}.
+      </p>
+      <ErrorText error={exportError} prefix="The download failed" />
       <form
         className="filters"
         aria-label="Filter provisioning logs"
