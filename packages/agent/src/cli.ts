@@ -103,4 +103,22 @@ export function registerAgentCommands(program: Command): void {
       const { runStatusCommand } = await import('./service/run-command.js');
       process.exitCode = await runStatusCommand(flags);
     });
+  agent
+    .command('writeback')
+    .description('Password writeback to AD')
+    .command('enable')
+    .description('Grant the service account its reset rights in AD and turn writeback on in the cloud')
+    .requiredOption(
+      '--admin-user <upn>',
+      'a Global Administrator of the cloud (password: CLOUDSYNC_ADMIN_PASSWORD)',
+    )
+    .requiredOption(
+      '--domain-admin <upn>',
+      'an AD domain administrator (password: CLOUDSYNC_DOMAIN_ADMIN_PASSWORD)',
+    )
+    .option('--state-dir <dir>', 'state directory')
+    .action(async (flags: { adminUser: string; domainAdmin: string; stateDir?: string }) => {
+      const { runEnableWritebackCommand } = await import('./writeback/enable-command.js');
+      process.exitCode = await runEnableWritebackCommand(flags);
+    });
 }

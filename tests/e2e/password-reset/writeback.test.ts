@@ -6,18 +6,18 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { PROTOCOL_VERSION } from '@cloudsync/protocol';
 import { generate, generateSecret } from 'otplib';
-import { connectAd } from '../../../packages/agent/src/ad/connection.js';
-import { grantRights } from '../../../packages/agent/src/service-account/index.js';
 import { loadKey } from '../../../packages/agent/src/state/identity.js';
 import { createTokenSource, sendHttp } from '../../../packages/agent/src/uplink/index.js';
+import { enableWriteback } from '../../../packages/agent/src/writeback/enable.js';
 import {
   createWritebackChannel,
   createWritebackWorker,
 } from '../../../packages/agent/src/writeback/index.js';
+import { ADMIN_PASSWORD } from '../../../packages/cloud/src/api/api-fixture.js';
 import { createPasswordResetter } from '../../../packages/cloud/src/password-reset/reset-password.js';
 import type { PasswordResetExtraTables } from '../../../packages/cloud/src/password-reset/schema.js';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.js';
-import { adFromEnv, bindAs, createUser, readSid, withDomainRootAclLock } from '../../support/ad.js';
+import { adFromEnv, bindAs, createUser, withDomainRootAclLock } from '../../support/ad.js';
 import { type AgentFixture, agentLog, startAgentFixture } from '../sync/agent-fixture.js';
 
 const OLD = 'Old-Passw0rd!1';
@@ -98,25 +98,33 @@ function kerberosAccepts(password: string): Promise<boolean> {
 before(async () => {
   fx = await startAgentFixture({ passwordHashSync: true });
   const ad = adFromEnv();
-  // What `cloudsync agent writeback enable` does: rights for the service account, writeback on.
-  const sid = await readSid(fx.installed.account.dn);
-  await withDomainRootAclLock(async () => {
-    const admin = await connectAd({
-      url: ad.ldapsUrl,
-      bindDn: ad.adminUpn,
-      password: ad.adminPassword,
-      tls: { caFile: ad.caFile },
-    });
-    try {
-      await grantRights(admin, ad.baseDn, sid, ['Reset Password', 'Write lockoutTime', 'Write pwdLastSet']);
-    } finally {
-      await admin.close();
-    }
-  });
-  const patched = await fx.fx.call('PATCH', `/v1.0/cloudsync/configurations/${fx.configurationId}`, {
-    body: { passwordWriteback: true },
-  });
-  assert.ok(patched.status < 300, patched.text);
+  // `cloudsync agent writeback enable`: rights for the service account in AD, writeback on.
+  const printed: string[] = [];
+  const granted = await withDomainRootAclLock(() =>
+    enableWriteback({
+      stateDir: fx.stateDir,
+      adminUser: `admin@${fx.fx.domain}`,
+      adminPassword: ADMIN_PASSWORD,
+      domainAdmin: ad.adminUpn,
+      domainAdminPassword: ad.adminPassword,
+      print: (line) => printed.push(line),
+    }),
+  );
+  assert.deepEqual(granted.map((g) => g.right).sort(), [
+    'Reset Password',
+    'Write lockoutTime',
+    'Write pwdLastSet',
+  ]);
+  assert.ok(
+    printed.some((l) => /^granted Reset Password to /.test(l)),
+    printed.join('\n'),
+  );
+  assert.ok(printed.some((l) => /^password writeback is on for /.test(l)));
+  const policy = await fx.fx.call('GET', '/v1.0/cloudsync/passwordResetPolicy');
+  const writeback = (policy.body as { writeback: { passwordWriteback: boolean; agents: unknown[] }[] })
+    .writeback;
+  assert.equal(writeback[0]?.passwordWriteback, true, 'the cloud shows writeback on, per agent');
+  assert.equal(writeback[0]?.agents.length, 1);
   const made = await createUser({ ou: fx.ou, sam: 'sspr', givenName: 'Reset', sn: 'Me', password: OLD });
   await fx.cycle({ kind: 'full' });
   // The agent is active for the cloud once it heartbeats (its service does this every 30 s).
