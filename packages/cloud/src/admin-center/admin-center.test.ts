@@ -10,11 +10,12 @@ import type { SignInTables } from '../sign-in/schema.js';
 import { openStore } from '../store/open-store.js';
 import { ADMIN_CENTER_CLIENT_ID, ensureAdminCenterClient } from './client-registration.js';
 import { mountAdminCenter } from './index.js';
-import { BUILD_COMMAND } from './ui-build.js';
+import { BUILD_COMMAND, ensureAdminUiBuilt } from './ui-build.js';
 
 describe('admin center (served by the cloud)', () => {
   let fx: ApiFixture;
   before(async () => {
+    assert.ok(ensureAdminUiBuilt(), 'the admin center builds');
     fx = await startApiFixture();
   });
   after(() => fx.close());
