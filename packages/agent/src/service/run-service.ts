@@ -9,6 +9,7 @@ import { type ChangeWatcher, watchChanges } from '../ad/notifications.js';
 import { cycleErrorBody } from '../cycle/errors.js';
 import { type CycleProgress, runCycle } from '../cycle/run-cycle.js';
 import { sleep } from '../uplink/backoff.js';
+import { runWritebackLoop } from '../writeback/service-loop.js';
 import { AGENT_VERSION, type AgentRuntime, loadRuntime, type RuntimeOptions } from './agent-runtime.js';
 import { provisionOnDemand } from './provision-on-demand.js';
 
@@ -106,6 +107,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
     await Promise.all([
       heartbeatLoop(rt, state, options, cycleWake, heartbeatWake),
       cycleLoop(rt, state, options, cycleWake, heartbeatWake),
+      runWritebackLoop(rt, options),
     ]);
   } finally {
     watcher?.close();
