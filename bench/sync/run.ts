@@ -233,7 +233,7 @@ async function main(): Promise<void> {
       `  ldapsearch -E pr=1000 over LDAPS:          ${after.objects} objects in ${after.seconds.toFixed(2)} s = ${ldapRate.toFixed(0)} objects/s (before the sync: ${before.seconds.toFixed(2)} s)`,
     );
     console.log(
-      `  ratio sync / ldapsearch export:            ${(objects / fullSeconds / ldapRate).toFixed(3)} (the export is ${(fullSeconds / after.seconds).toFixed(1)}× faster)`,
+      `  ratio sync / ldapsearch export:            ${(objects / fullSeconds / ldapRate).toFixed(3)} (the export is ${(fullSeconds / after.seconds).toFixed(1)}× faster; ${(fullSeconds / before.seconds).toFixed(1)}× against the run before the sync)`,
     );
     console.log(
       `  delta cycle, ${DELTA_CHANGES} changes:                  cycle ${seconds(deltaCycle).toFixed(2)} s (${deltaCycle.counts?.upserts ?? '?'} upserts); first change to last visible in the cloud ${deltaVisible.toFixed(2)} s`,
