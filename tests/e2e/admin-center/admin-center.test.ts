@@ -57,11 +57,18 @@ describe('admin center', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading('Home').waitFor();
     assert.equal(new URL(page.url()).pathname, '/admin/', 'the callback URL is left behind');
-    assert.ok((await page.textContent('header'))?.includes(`admin@${fx.domain}`));
+    await page.getByRole('banner').getByText(`admin@${fx.domain}`).waitFor();
     const focused = await page.evaluate(() => document.activeElement?.tagName);
     assert.equal(focused, 'H1', 'the page heading takes the focus');
     const csp = (await page.request.get(`${fx.url}/admin/`)).headers()['content-security-policy'];
     assert.match(csp ?? '', /script-src 'self'/);
+    // Keyboard: from the focused heading, Tab goes into the page's content; "Skip to content" (the
+    // first stop of the document) moves the focus to the main region.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Manage cloud sync');
+    await page.getByRole('button', { name: 'Skip to content' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
     await shot('home');
   });
 
@@ -301,6 +308,7 @@ describe('admin center', () => {
     await heading('Sync health').waitFor();
     const chart = page.getByRole('img', { name: /Objects changed per cycle/ });
     await chart.waitFor();
+    await chart.locator('rect').nth(1).waitFor({ state: 'attached' });
     assert.equal(await chart.locator('rect').count(), 2, 'one bar per cycle');
     await shot('sync-health');
     await page.setViewportSize({ width: 390, height: 800 });
