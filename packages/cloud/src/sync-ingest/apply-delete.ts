@@ -19,7 +19,7 @@ export async function applyDelete(ctx: ApplyContext, staged: StagedDelete): Prom
     .where('anchor', '=', staged.anchor)
     .executeTakeFirst();
   const why = staged.op === 'out-of-scope' ? 'left the scope of the configuration' : 'was deleted in AD';
-  if (!known || known.state !== 'active') {
+  if (known?.state !== 'active') {
     return {
       result: 'skipped',
       action: 'Skip',

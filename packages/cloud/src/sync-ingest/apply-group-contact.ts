@@ -177,7 +177,7 @@ export async function applyMembers(
   const out: Array<{ groupAnchor: string; outcome: Outcome }> = [];
   for (const row of pending) {
     const group = await findSyncObject(ctx, row.group_anchor);
-    if (!group || group.state !== 'active') continue;
+    if (group?.state !== 'active') continue;
     const members: Members = JSON.parse(row.members);
     const resolve = async (anchor: string) => {
       const object = await findSyncObject(ctx, anchor);

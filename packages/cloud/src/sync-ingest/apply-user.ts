@@ -169,7 +169,7 @@ export async function applyUserUpsert(ctx: ApplyContext, change: UserUpsert): Pr
   const before: Readonly<Record<string, unknown>> | undefined =
     existing && action !== 'Create' ? { ...existing } : undefined;
   const modified = modifiedProperties(before, shown);
-  if (existing && existing.accountEnabled && !input.accountEnabled) action = 'Disable';
+  if (existing?.accountEnabled && !input.accountEnabled) action = 'Disable';
   if (upn.note)
     steps.push({ name: 'action', status: upn.conflict ? 'warning' : 'success', detail: upn.note });
   steps.push({
