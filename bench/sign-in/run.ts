@@ -1,0 +1,197 @@
+// Sign-in benchmark, loopback only, bounded: password verifications per second at the token
+// endpoint (password grant) beside the CPU floor of the derivation alone, and p50/p99 of a full
+// authorization code flow (+PKCE) under concurrent load. Prints its figures; never run by `npm test`.
+//
+//   node --import tsx bench/sign-in/run.ts [--requests 200] [--concurrency 8] [--flows 60]
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import * as oidc from 'openid-client';
+import pino from 'pino';
+import { createAuth } from '../../packages/cloud/src/auth/create-auth.js';
+import { hashPassword, verifyPassword } from '../../packages/cloud/src/sign-in/password-hash.js';
+import { openStore } from '../../packages/cloud/src/store/index.js';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '8' },
+    flows: { type: 'string', default: '60' },
+  },
+});
+const REQUESTS = Number(values.requests);
+const CONCURRENCY = Number(values.concurrency);
+const FLOWS = Number(values.flows);
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function pool<T>(n: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await task(i);
+      }
+    }),
+  );
+  return out;
+}
+
+// The floor: the derivation alone, in this process, sequential and as wide as the load.
+const stored = await hashPassword('Bench-Passw0rd!');
+let t = performance.now();
+for (let i = 0; i < 20; i++) await verifyPassword('Bench-Passw0rd!', stored);
+const floorSequential = 20 / ((performance.now() - t) / 1000);
+t = performance.now();
+await pool(REQUESTS / 2, CONCURRENCY, () => verifyPassword('Bench-Passw0rd!', stored));
+const floorParallel = REQUESTS / 2 / ((performance.now() - t) / 1000);
+
+// A sign-in slice of the cloud (SQLite in memory), rate limits raised so they do not cap the run.
+const store = await openStore({ sqliteFile: ':memory:' });
+await store.db
+  .insertInto('tenant')
+  .values({
+    id: randomUUID(),
+    display_name: 'Bench',
+    initial_domain: 'bench.cloudsync.test',
+    created_at: new Date().toISOString(),
+  })
+  .execute();
+const server = Fastify({ loggerInstance: pino({ level: 'silent' }) });
+const port = 20000 + Math.floor(Math.random() * 20000);
+const url = `http://127.0.0.1:${port}`;
+const auth = await createAuth({
+  db: store.db,
+  config: { publicUrl: url },
+  log: server.log,
+  guard: { limits: { perAccountPerMinute: 1e9, perAddressPerMinute: 1e9 }, lockout: { threshold: 1e9 } },
+});
+await auth.register(server);
+await server.listen({ host: '127.0.0.1', port });
+const users = await Promise.all(
+  Array.from({ length: 16 }, async (_, i) => {
+    const upn = `bench${i}@bench.cloudsync.test`;
+    await store.db
+      .insertInto('users')
+      .values({
+        id: randomUUID(),
+        user_principal_name: upn,
+        upn_key: upn,
+        display_name: upn,
+        account_enabled: 1,
+        password_hash: stored,
+        on_premises_sync_enabled: 0,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    return upn;
+  }),
+);
+
+// Password verifications per second at the endpoint.
+t = performance.now();
+const statuses = await pool(REQUESTS, CONCURRENCY, async (i) => {
+  const res = await fetch(`${url}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'cloudsync-cli',
+      username: users[i % users.length] ?? '',
+      password: 'Bench-Passw0rd!',
+    }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+});
+const endpointRate = REQUESTS / ((performance.now() - t) / 1000);
+const failed = statuses.filter((s) => s !== 200).length;
+
+// Full code flows: authorize → sign-in page → login → consent skipped (first party) → code → token.
+const redirect = 'http://127.0.0.1:9/cb';
+const client = await auth.apps.create({
+  displayName: 'Bench',
+  credential: { type: 'public' },
+  grantTypes: ['authorization_code'],
+  redirectUris: [redirect],
+  firstParty: true,
+});
+const config = await oidc.discovery(new URL(auth.issuer), client.clientId, undefined, oidc.None(), {
+  execute: [oidc.allowInsecureRequests],
+});
+
+async function flow(i: number): Promise<number> {
+  const jar = new Map<string, string>();
+  const go = async (target: string, init: RequestInit = {}) => {
+    const res = await fetch(target, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers ?? {}), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = ''] = c.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    await res.arrayBuffer();
+    return res;
+  };
+  const start = performance.now();
+  const verifier = oidc.randomPKCECodeVerifier();
+  let res = await go(
+    oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirect,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    }).href,
+  );
+  const signIn = new URL(res.headers.get('location') ?? '', url).href;
+  await go(signIn);
+  res = await go(`${signIn}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      username: users[i % users.length] ?? '',
+      password: 'Bench-Passw0rd!',
+    }).toString(),
+  });
+  let location = res.headers.get('location') ?? '';
+  for (let hops = 0; hops < 5 && !location.startsWith(redirect); hops++) {
+    res = await go(new URL(location, url).href);
+    location = res.headers.get('location') ?? '';
+  }
+  if (!location.startsWith(redirect)) throw new Error(`flow ${i} did not reach the app (${res.status})`);
+  await oidc.authorizationCodeGrant(config, new URL(location), {
+    pkceCodeVerifier: verifier,
+    idTokenExpected: true,
+  });
+  return performance.now() - start;
+}
+const flowMs = (await pool(FLOWS, Math.max(1, CONCURRENCY / 2), flow)).sort((a, b) => a - b);
+
+await server.close();
+await store.close();
+const f = (n: number) => n.toFixed(0);
+console.log(
+  `machine: ${cpus().length} cores, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `scrypt (ln=15,r=8,p=1) floor: ${f(floorSequential)}/s sequential, ${f(floorParallel)}/s at concurrency ${CONCURRENCY}`,
+);
+console.log(
+  `password grant at /oauth2/token: ${f(endpointRate)} verifications/s (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${failed} not 200)`,
+);
+console.log(
+  `full code flow + PKCE: p50 ${f(pct(flowMs, 50))} ms, p99 ${f(pct(flowMs, 99))} ms (${FLOWS} flows, concurrency ${Math.max(1, CONCURRENCY / 2)})`,
+);
+console.log(
+  'writeback end-to-end: see tests/e2e/password-reset/writeback.test.ts timings (needs Samba and an agent; not measured here)',
+);
