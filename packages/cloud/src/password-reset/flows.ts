@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../directory/clock.js';
 import type { PasswordResetDatabase, PasswordResetFlowsTable } from './schema.js';
 
@@ -81,7 +81,7 @@ export function createFlowStore({ db, clock }: { db: Kysely<PasswordResetDatabas
         .execute();
     },
     /**
-     * Counts an attempt (one conditional update, so racing guesses cannot exceed the limit) and
+     * Counts an attempt (one conditional increment, so racing guesses cannot exceed the limit) and
      * compares. `verify` checks a TOTP when the flow holds no code hash.
      */
     async checkCode(token: string, code: string, verify?: () => Promise<boolean>): Promise<CodeCheck> {
@@ -94,9 +94,8 @@ export function createFlowStore({ db, clock }: { db: Kysely<PasswordResetDatabas
       if (!row?.code_expires_at || row.code_expires_at <= now().toISOString()) return 'expired';
       const counted = await db
         .updateTable('password_reset_flows')
-        .set({ code_attempts: row.code_attempts + 1 })
+        .set({ code_attempts: sql<number>`code_attempts + 1` })
         .where('id', '=', id)
-        .where('code_attempts', '=', row.code_attempts)
         .where('code_attempts', '<', MAX_CODE_ATTEMPTS)
         .executeTakeFirst();
       if (Number(counted.numUpdatedRows) !== 1) return 'too_many';

@@ -1,0 +1,3 @@
+import { runResetStoresContract } from './stores-contract.js';
+
+runResetStoresContract('sqlite', async () => ({}));
