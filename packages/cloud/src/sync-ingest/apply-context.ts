@@ -25,6 +25,13 @@ export interface Step {
   detail: string;
 }
 
+/** The first step of every upsert's log entry. */
+export const importStep = (distinguishedName: string): Step => ({
+  name: 'import',
+  status: 'success',
+  detail: `Read ${distinguishedName} from AD.`,
+});
+
 /** What happened to one object, for the page answer and the provisioning log. */
 export interface Outcome {
   result: 'applied' | 'skipped' | 'conflict' | 'error';

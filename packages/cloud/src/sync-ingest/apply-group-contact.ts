@@ -2,11 +2,12 @@ import type { Members, TargetAttributes } from '@cloudsync/protocol';
 import {
   type ApplyContext,
   findSyncObject,
+  importStep,
   type Outcome,
   rememberObject,
   type Step,
 } from './apply-context.js';
-import { bool, modifiedProperties, str } from './attributes.js';
+import { bool, modifiedProperties, strOr } from './attributes.js';
 
 export interface ObjectUpsert {
   anchor: string;
@@ -21,19 +22,14 @@ const fallbackName = (dn: string): string =>
 
 /** Creates or updates a synced group; its members are applied when the cycle ends (see `applyMembers`). */
 export async function applyGroupUpsert(ctx: ApplyContext, change: ObjectUpsert): Promise<Outcome> {
-  const steps: Step[] = [
-    { name: 'import', status: 'success', detail: `Read ${change.distinguishedName} from AD.` },
-  ];
+  const steps: Step[] = [importStep(change.distinguishedName)];
   const before = await ctx.db
     .selectFrom('groups')
     .selectAll()
     .where('on_premises_immutable_id', '=', change.anchor)
     .executeTakeFirst();
   const attributes = before ? change.attributes : { ...change.attributes, ...change.creationOnlyAttributes };
-  const keep = (name: string, old: string | null | undefined) => {
-    const value = str(attributes, name);
-    return value === undefined ? (old ?? null) : value;
-  };
+  const keep = (name: string, old: string | null | undefined) => strOr(attributes, name, old);
   const displayName = keep('displayName', before?.display_name) ?? fallbackName(change.distinguishedName);
   const input = {
     onPremisesImmutableId: change.anchor,
@@ -106,19 +102,14 @@ export async function applyGroupUpsert(ctx: ApplyContext, change: ObjectUpsert):
 
 /** Creates or updates a synced contact. */
 export async function applyContactUpsert(ctx: ApplyContext, change: ObjectUpsert): Promise<Outcome> {
-  const steps: Step[] = [
-    { name: 'import', status: 'success', detail: `Read ${change.distinguishedName} from AD.` },
-  ];
+  const steps: Step[] = [importStep(change.distinguishedName)];
   const before = await ctx.db
     .selectFrom('contacts')
     .selectAll()
     .where('on_premises_immutable_id', '=', change.anchor)
     .executeTakeFirst();
   const attributes = before ? change.attributes : { ...change.attributes, ...change.creationOnlyAttributes };
-  const keep = (name: string, old: string | null | undefined) => {
-    const value = str(attributes, name);
-    return value === undefined ? (old ?? null) : value;
-  };
+  const keep = (name: string, old: string | null | undefined) => strOr(attributes, name, old);
   const input = {
     displayName: keep('displayName', before?.display_name) ?? fallbackName(change.distinguishedName),
     givenName: keep('givenName', before?.given_name),

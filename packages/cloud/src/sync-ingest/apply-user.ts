@@ -4,11 +4,12 @@ import type { DirectoryUser } from '../directory/users/user-model.js';
 import {
   type ApplyContext,
   findSyncObject,
+  importStep,
   type Outcome,
   rememberObject,
   type Step,
 } from './apply-context.js';
-import { bool, modifiedProperties, str } from './attributes.js';
+import { bool, modifiedProperties, str, strOr } from './attributes.js';
 import { cleanLocalPart, decideUpn } from './upn-rule.js';
 
 // Graph properties of a user that the ingest writes, beyond UPN, display name and accountEnabled.
@@ -73,9 +74,7 @@ function requestedUpn(attributes: TargetAttributes, ctx: ApplyContext): string {
 
 /** Creates, updates or restores the synced user anchored by `change.anchor`. */
 export async function applyUserUpsert(ctx: ApplyContext, change: UserUpsert): Promise<Outcome> {
-  const steps: Step[] = [
-    { name: 'import', status: 'success', detail: `Read ${change.distinguishedName} from AD.` },
-  ];
+  const steps: Step[] = [importStep(change.distinguishedName)];
   const known = await findSyncObject(ctx, change.anchor);
   let existing = await ctx.directory.syncedUsers.findByImmutableId(change.anchor);
   const attributes = existing
@@ -143,10 +142,7 @@ export async function applyUserUpsert(ctx: ApplyContext, change: UserUpsert): Pr
         .$if(selfId !== undefined, (q) => q.where('id', '!=', selfId ?? ''))
         .executeTakeFirst()) !== undefined,
   });
-  const pick = <K extends (typeof OPTIONAL_FIELDS)[number]>(name: K) => {
-    const value = str(attributes, name);
-    return value === undefined ? (existing?.[name] ?? null) : value;
-  };
+  const pick = (name: (typeof OPTIONAL_FIELDS)[number]) => strOr(attributes, name, existing?.[name]);
   const input: SyncedUserInput = {
     onPremisesImmutableId: change.anchor,
     userPrincipalName: upn.userPrincipalName,

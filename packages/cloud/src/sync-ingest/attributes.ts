@@ -13,6 +13,16 @@ function toStr(value: TargetValue | undefined): string | null {
   return String(value);
 }
 
+/** The mapped value of `name`, or `old` when the change leaves it out (left out means unchanged). */
+export function strOr(
+  attributes: TargetAttributes,
+  name: string,
+  old: string | null | undefined,
+): string | null {
+  const value = str(attributes, name);
+  return value === undefined ? (old ?? null) : value;
+}
+
 /** A mapped value as a boolean, or `fallback` when absent or not a boolean-like value. */
 export function bool(attributes: TargetAttributes, name: string, fallback: boolean): boolean {
   const value = attributes[name];
