@@ -1,10 +1,10 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { badRequest, notFound, syncMastered } from '../../errors.js';
+import { notFound, syncMastered } from '../../errors.js';
 import type { ContactsTable, Database } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import { objectWrites } from '../object-writes.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 
 /** Graph's `orgContact`. */
@@ -78,20 +78,13 @@ function columns(input: Partial<ContactInput>): Partial<ContactsTable> {
 }
 
 /** Organisational contacts (mail-enabled people outside the tenant). */
-export function createContactDirectory({
-  db,
-  audit,
-  clock,
-}: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-}) {
+export function createContactDirectory({ db, audit, clock }: DirectoryServiceDeps) {
   async function requireRow(trx: Kysely<Database>, id: string): Promise<ContactsTable> {
     const row = await trx.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(id);
     return row;
   }
+  const writes = objectWrites({ audit, requireRow, category: 'DirectoryManagement', type: 'Contact' });
 
   function blank(id: string): ContactsTable {
     return {
@@ -138,12 +131,11 @@ export function createContactDirectory({
   }
 
   async function update(actor: Actor, id: string, patch: Partial<ContactInput>): Promise<DirectoryContact> {
-    return audit.audited(
+    return writes.change(
       actor,
-      { category: 'DirectoryManagement', activity: 'Update contact', operationType: 'Update' },
-      async (trx, event) => {
-        const row = await requireRow(trx, id);
-        event.target = { id, type: 'Contact', name: row.display_name };
+      id,
+      { activity: 'Update contact', operationType: 'Update' },
+      async (trx, row) => {
         const first = Object.keys(patch)[0];
         if (isSet(row.on_premises_sync_enabled) && first) throw syncMastered(first);
         const values = columns(patch);
@@ -155,18 +147,12 @@ export function createContactDirectory({
   }
 
   async function remove(actor: Actor, id: string, options: { bySync?: boolean } = {}): Promise<void> {
-    await audit.audited(
+    await writes.remove(
       actor,
-      { category: 'DirectoryManagement', activity: 'Delete contact', operationType: 'Delete' },
-      async (trx, event) => {
-        const row = await requireRow(trx, id);
-        event.target = { id, type: 'Contact', name: row.display_name };
-        if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
-          throw badRequest(
-            'Unable to delete on-premises mastered Directory Sync objects: delete it on premises.',
-            'id',
-          );
-        }
+      id,
+      options,
+      { activity: 'Delete contact', how: 'delete it on premises' },
+      async (trx) => {
         await trx.deleteFrom('group_members').where('member_id', '=', id).execute();
         await trx.deleteFrom('contacts').where('id', '=', id).execute();
       },

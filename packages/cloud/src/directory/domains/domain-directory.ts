@@ -4,8 +4,7 @@ import { badRequest, duplicateValue, notFound } from '../../errors.js';
 import type { Database, DomainsTable } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import { isDnsName } from '../users/user-rules.js';
 import type { TxtLookup } from './dns-txt.js';
 
@@ -53,12 +52,7 @@ function toDomain(row: DomainsTable): Domain {
  * @example
  *   const domains = createDomainDirectory({ db, audit, clock, lookupTxt: createTxtLookup(['127.0.0.1:5353']) });
  */
-export function createDomainDirectory(deps: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-  lookupTxt: TxtLookup;
-}) {
+export function createDomainDirectory(deps: DirectoryServiceDeps & { lookupTxt: TxtLookup }) {
   const { db, audit, clock, lookupTxt } = deps;
 
   async function requireRow(trx: Kysely<Database>, name: string): Promise<DomainsTable> {

@@ -1,10 +1,10 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import { badRequest, notFound, syncMastered } from '../../errors.js';
+import { notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import { objectWrites } from '../object-writes.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import { type DirectoryGroup, SYNC_MASTERED_GROUP_PROPERTIES, toDirectoryGroup } from './group-model.js';
 import { createMembership } from './membership.js';
@@ -27,20 +27,13 @@ export interface GroupPatch {
 export type GroupQuery = SelectQueryBuilder<Database, 'groups', GroupsTable>;
 
 /** Groups and their members (users, groups, contacts), nesting without cycles. */
-export function createGroupDirectory({
-  db,
-  audit,
-  clock,
-}: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-}) {
+export function createGroupDirectory({ db, audit, clock }: DirectoryServiceDeps) {
   async function requireRow(trx: Kysely<Database>, id: string): Promise<GroupsTable> {
     const row = await trx.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(id);
     return row;
   }
+  const writes = objectWrites({ audit, requireRow, category: 'GroupManagement', type: 'Group' });
 
   async function create(actor: Actor, input: NewGroup): Promise<DirectoryGroup> {
     const id = timeOrderedId();
@@ -86,51 +79,35 @@ export function createGroupDirectory({
   }
 
   async function update(actor: Actor, id: string, patch: GroupPatch): Promise<DirectoryGroup> {
-    return audit.audited(
-      actor,
-      { category: 'GroupManagement', activity: 'Update group', operationType: 'Update' },
-      async (trx, event) => {
-        const row = await requireRow(trx, id);
-        event.target = { id, type: 'Group', name: row.display_name };
-        if (isSet(row.on_premises_sync_enabled)) {
-          const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_GROUP_PROPERTIES.has(p));
-          if (mastered) throw syncMastered(mastered);
-        }
-        const values: Partial<GroupsTable> = {};
-        if (patch.displayName !== undefined) values.display_name = patch.displayName;
-        if (patch.description !== undefined) values.description = patch.description;
-        if (patch.mailNickname !== undefined) values.mail_nickname = patch.mailNickname;
-        event.modifiedProperties = Object.entries(values).map(([k, v]) => ({
-          displayName: k,
-          oldValue: JSON.stringify(row[k as keyof GroupsTable] ?? null), // k is a GroupsTable column set just above
-          newValue: JSON.stringify(v ?? null),
-        }));
-        if (Object.keys(values).length > 0)
-          await trx.updateTable('groups').set(values).where('id', '=', id).execute();
-        return toDirectoryGroup({ ...row, ...values });
-      },
-    );
+    const what = { activity: 'Update group', operationType: 'Update' } as const;
+    return writes.change(actor, id, what, async (trx, row, event) => {
+      if (isSet(row.on_premises_sync_enabled)) {
+        const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_GROUP_PROPERTIES.has(p));
+        if (mastered) throw syncMastered(mastered);
+      }
+      const values: Partial<GroupsTable> = {};
+      if (patch.displayName !== undefined) values.display_name = patch.displayName;
+      if (patch.description !== undefined) values.description = patch.description;
+      if (patch.mailNickname !== undefined) values.mail_nickname = patch.mailNickname;
+      event.modifiedProperties = Object.entries(values).map(([k, v]) => ({
+        displayName: k,
+        oldValue: JSON.stringify(row[k as keyof GroupsTable] ?? null), // k is a GroupsTable column set just above
+        newValue: JSON.stringify(v ?? null),
+      }));
+      if (Object.keys(values).length > 0)
+        await trx.updateTable('groups').set(values).where('id', '=', id).execute();
+      return toDirectoryGroup({ ...row, ...values });
+    });
   }
 
   /** Deletes a group. Synced groups are deleted on premises: only the ingest (`bySync`) may. */
   async function remove(actor: Actor, id: string, options: { bySync?: boolean } = {}): Promise<void> {
-    await audit.audited(
-      actor,
-      { category: 'GroupManagement', activity: 'Delete group', operationType: 'Delete' },
-      async (trx, event) => {
-        const row = await requireRow(trx, id);
-        event.target = { id, type: 'Group', name: row.display_name };
-        if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
-          throw badRequest(
-            'Unable to delete on-premises mastered Directory Sync objects: delete the group in the on-premises directory.',
-            'id',
-          );
-        }
-        await trx.deleteFrom('group_members').where('member_id', '=', id).execute();
-        await trx.deleteFrom('group_members').where('group_id', '=', id).execute();
-        await trx.deleteFrom('groups').where('id', '=', id).execute();
-      },
-    );
+    const what = { activity: 'Delete group', how: 'delete the group in the on-premises directory' };
+    await writes.remove(actor, id, options, what, async (trx) => {
+      await trx.deleteFrom('group_members').where('member_id', '=', id).execute();
+      await trx.deleteFrom('group_members').where('group_id', '=', id).execute();
+      await trx.deleteFrom('groups').where('id', '=', id).execute();
+    });
   }
 
   const query = (): GroupQuery => db.selectFrom('groups').selectAll();

@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import { badRequest } from '../../errors.js';
 import type { Database, SubscribedSkusTable } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import type { DirectoryUser } from '../users/user-model.js';
 import { requireUserRow, withLicenses } from '../users/user-queries.js';
 import type { CatalogueSku, ServicePlan } from './catalogue.js';
@@ -42,15 +41,7 @@ const plansOf = (row: SubscribedSkusTable): ServicePlan[] => JSON.parse(row.serv
  * conditional update (`consumed_units < enabled_units`) in the assignment's transaction, so
  * concurrent assignments can never exceed them on either backend.
  */
-export function createLicenseDirectory({
-  db,
-  audit,
-  clock,
-}: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-}) {
+export function createLicenseDirectory({ db, audit, clock }: DirectoryServiceDeps) {
   async function tenantId(): Promise<string> {
     return (await db.selectFrom('tenant').select('id').executeTakeFirst())?.id ?? '';
   }

@@ -4,8 +4,7 @@ import { ROLES } from '../../auth/principal.js';
 import { badRequest, notFound } from '../../errors.js';
 import type { Database } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 
 /** Admin roles that can be assigned (`User` is what everyone without one is). */
@@ -40,15 +39,7 @@ export async function assertNotLastGlobalAdmin(trx: Kysely<Database>, principalI
 }
 
 /** Directory role assignments: who holds Global Administrator or User Administrator. */
-export function createRoleDirectory({
-  db,
-  audit,
-  clock,
-}: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-}) {
+export function createRoleDirectory({ db, audit, clock }: DirectoryServiceDeps) {
   async function assign(
     actor: Actor,
     principalId: string,

@@ -1,10 +1,8 @@
-import type { Kysely } from 'kysely';
-import { badRequest, notFound } from '../../errors.js';
-import { type Database, isSet } from '../../store/schema.js';
+import { notFound } from '../../errors.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import { refuseSyncedDelete } from '../object-writes.js';
 import { assertNotLastGlobalAdmin } from '../roles/role-directory.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import type { UserQuery } from './user-directory.js';
 import type { DirectoryUser } from './user-model.js';
 import { assertUpnFree, requireUserRow, withLicenses } from './user-queries.js';
@@ -17,15 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Soft deletion of users: delete keeps the user (and its UPN, memberships, licences) for
  * {@link RETENTION_DAYS} days, restore brings it back, purge removes it for good.
  */
-export function createDeletedUsers({
-  db,
-  audit,
-  clock,
-}: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-}) {
+export function createDeletedUsers({ db, audit, clock }: DirectoryServiceDeps) {
   function cutoff(): string {
     return new Date(clock.now().getTime() - RETENTION_DAYS * DAY_MS).toISOString();
   }
@@ -39,12 +29,7 @@ export function createDeletedUsers({
         const row = await requireUserRow(trx, idOrUpn);
         event.target = { id: row.id, type: 'User', name: row.user_principal_name };
         await assertNotLastGlobalAdmin(trx, row.id);
-        if (isSet(row.on_premises_sync_enabled) && !options.bySync) {
-          throw badRequest(
-            'Unable to delete on-premises mastered Directory Sync objects: delete the user in the on-premises directory.',
-            'id',
-          );
-        }
+        refuseSyncedDelete(row, options, 'delete the user in the on-premises directory');
         await trx
           .updateTable('users')
           .set({ deleted_at: clock.now().toISOString() })

@@ -4,10 +4,10 @@ import { hashPassword } from '../../sign-in/password-hash.js';
 import type { Database, UsersTable } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog, ModifiedProperty } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import type { ModifiedProperty } from '../audit-log.js';
 import { isVerifiedDomain } from '../domains/domain-queries.js';
 import { assertNotLastGlobalAdmin } from '../roles/role-directory.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import {
   type DirectoryUser,
@@ -38,10 +38,7 @@ export interface UserPatch extends UserProfile {
 /** A live-users query a caller may refine (filter, order, page) before it runs. */
 export type UserQuery = SelectQueryBuilder<Database, 'users', UsersTable>;
 
-export interface UserDirectoryDeps {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
+export interface UserDirectoryDeps extends DirectoryServiceDeps {
   /** Password hashing; scrypt by default. */
   hash?: (password: string) => Promise<string>;
 }
