@@ -3,8 +3,8 @@ import { badRequest, notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable, MemberType } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
-import type { AuditLog } from '../audit-log.js';
-import type { Clock } from '../clock.js';
+import type { AuditEvent } from '../audit-log.js';
+import type { DirectoryServiceDeps } from '../service-deps.js';
 
 /** A member as Graph lists it: a directory object with its type. */
 export interface GroupMember {
@@ -118,12 +118,11 @@ export function membersQuery(db: Kysely<Database>, groupId: string) {
   return db.selectFrom(users.unionAll(groups).unionAll(contacts).as('m')).selectAll();
 }
 
-export function createMembership(deps: {
-  db: Kysely<Database>;
-  audit: AuditLog;
-  clock: Clock;
-  requireGroup: (db: Kysely<Database>, id: string) => Promise<GroupsTable>;
-}) {
+export function createMembership(
+  deps: DirectoryServiceDeps & {
+    requireGroup: (db: Kysely<Database>, id: string) => Promise<GroupsTable>;
+  },
+) {
   const { db, audit, clock, requireGroup } = deps;
 
   async function listMembers(groupId: string): Promise<GroupMember[]> {
@@ -173,50 +172,70 @@ export function createMembership(deps: {
     ];
   }
 
+  /**
+   * An audited change of one membership of `groupId`: the group is the target, `memberId` the
+   * `members` value added or removed; a synced group's members change only through the ingest.
+   */
+  function membershipChange(
+    actor: Actor,
+    groupId: string,
+    memberId: string,
+    options: { bySync?: boolean },
+    kind: 'add' | 'remove',
+    work: (trx: Kysely<Database>) => Promise<void>,
+  ): Promise<void> {
+    const member = JSON.stringify(memberId);
+    const event: AuditEvent =
+      kind === 'add'
+        ? { category: 'GroupManagement', activity: 'Add member to group', operationType: 'Assign' }
+        : { category: 'GroupManagement', activity: 'Remove member from group', operationType: 'Unassign' };
+    return audit.audited(actor, event, async (trx, event) => {
+      const group = await requireGroup(trx, groupId);
+      event.target = { id: groupId, type: 'Group', name: group.display_name };
+      event.modifiedProperties = [
+        kind === 'add'
+          ? { displayName: 'members', oldValue: null, newValue: member }
+          : { displayName: 'members', oldValue: member, newValue: null },
+      ];
+      if (isSet(group.on_premises_sync_enabled) && !options.bySync) throw syncMastered('members');
+      await work(trx);
+    });
+  }
+
   async function addMember(
     actor: Actor,
     groupId: string,
     memberId: string,
     options: { bySync?: boolean } = {},
   ) {
-    await audit.audited(
-      actor,
-      { category: 'GroupManagement', activity: 'Add member to group', operationType: 'Assign' },
-      async (trx, event) => {
-        const group = await requireGroup(trx, groupId);
-        event.target = { id: groupId, type: 'Group', name: group.display_name };
-        event.modifiedProperties = [
-          { displayName: 'members', oldValue: null, newValue: JSON.stringify(memberId) },
-        ];
-        if (isSet(group.on_premises_sync_enabled) && !options.bySync) throw syncMastered('members');
-        const type = await resolveMemberType(trx, memberId);
-        if (!type) throw notFound(memberId);
-        const existing = await trx
-          .selectFrom('group_members')
-          .select('member_id')
-          .where('group_id', '=', groupId)
-          .where('member_id', '=', memberId)
-          .executeTakeFirst();
-        if (existing) {
-          throw badRequest(
-            "One or more added object references already exist for the following modified properties: 'members'.",
-            'members',
-          );
-        }
-        if (type === 'group' && (await reaches(trx, memberId, groupId))) {
-          throw badRequest('Adding this group as a member would create a nesting cycle.', 'members');
-        }
-        await trx
-          .insertInto('group_members')
-          .values({
-            group_id: groupId,
-            member_id: memberId,
-            member_type: type,
-            created_at: clock.now().toISOString(),
-          })
-          .execute();
-      },
-    );
+    await membershipChange(actor, groupId, memberId, options, 'add', async (trx) => {
+      const type = await resolveMemberType(trx, memberId);
+      if (!type) throw notFound(memberId);
+      const existing = await trx
+        .selectFrom('group_members')
+        .select('member_id')
+        .where('group_id', '=', groupId)
+        .where('member_id', '=', memberId)
+        .executeTakeFirst();
+      if (existing) {
+        throw badRequest(
+          "One or more added object references already exist for the following modified properties: 'members'.",
+          'members',
+        );
+      }
+      if (type === 'group' && (await reaches(trx, memberId, groupId))) {
+        throw badRequest('Adding this group as a member would create a nesting cycle.', 'members');
+      }
+      await trx
+        .insertInto('group_members')
+        .values({
+          group_id: groupId,
+          member_id: memberId,
+          member_type: type,
+          created_at: clock.now().toISOString(),
+        })
+        .execute();
+    });
   }
 
   async function removeMember(
@@ -225,24 +244,14 @@ export function createMembership(deps: {
     memberId: string,
     options: { bySync?: boolean } = {},
   ) {
-    await audit.audited(
-      actor,
-      { category: 'GroupManagement', activity: 'Remove member from group', operationType: 'Unassign' },
-      async (trx, event) => {
-        const group = await requireGroup(trx, groupId);
-        event.target = { id: groupId, type: 'Group', name: group.display_name };
-        event.modifiedProperties = [
-          { displayName: 'members', oldValue: JSON.stringify(memberId), newValue: null },
-        ];
-        if (isSet(group.on_premises_sync_enabled) && !options.bySync) throw syncMastered('members');
-        const r = await trx
-          .deleteFrom('group_members')
-          .where('group_id', '=', groupId)
-          .where('member_id', '=', memberId)
-          .executeTakeFirst();
-        if (Number(r.numDeletedRows) !== 1) throw notFound(memberId);
-      },
-    );
+    await membershipChange(actor, groupId, memberId, options, 'remove', async (trx) => {
+      const r = await trx
+        .deleteFrom('group_members')
+        .where('group_id', '=', groupId)
+        .where('member_id', '=', memberId)
+        .executeTakeFirst();
+      if (Number(r.numDeletedRows) !== 1) throw notFound(memberId);
+    });
   }
 
   /** Ids of the groups a directory object is a direct member of. */
