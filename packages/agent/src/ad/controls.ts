@@ -102,3 +102,21 @@ export class NotificationControl extends Control {
     super(AD_CONTROL.notification, { critical: true });
   }
 }
+
+/**
+ * LDAP_SERVER_EXTENDED_DN (1.2.840.113556.1.4.529), hexadecimal form: DN values come back as
+ * `<GUID=hex>;<SID=hex>;CN=…`, the GUID in objectGUID's byte order.
+ */
+export class ExtendedDnControl extends Control {
+  constructor() {
+    super(AD_CONTROL.extendedDn, { critical: true });
+  }
+
+  protected override writeControl(writer: BerWriter): void {
+    writeValue(writer, (w) => {
+      w.startSequence();
+      w.writeInt(0);
+      w.endSequence();
+    });
+  }
+}

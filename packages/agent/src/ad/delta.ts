@@ -129,7 +129,7 @@ export async function startDelta(ad: AdConnection, options: DeltaOptions): Promi
 }
 
 /** Re-reads objects by objectGUID (whole, with ranged members), keyed by hex GUID. */
-async function reread(ad: AdConnection, domainRoot: string, guids: Buffer[], rangeSize?: number) {
+export async function reread(ad: AdConnection, domainRoot: string, guids: Buffer[], rangeSize?: number) {
   const out = new Map<string, AdObject>();
   for (let i = 0; i < guids.length; i += REREAD_BATCH) {
     const batch = guids.slice(i, i + REREAD_BATCH);

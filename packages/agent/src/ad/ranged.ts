@@ -1,6 +1,7 @@
 // Ranged retrieval of multi-valued attributes ([MS-ADTS] 3.1.1.3.1.3.3): Windows AD returns at most
 // MaxValRange (1,500) values of `member` per read and expects `member;range=1500-*` for the rest.
 
+import type { Control } from 'ldapts';
 import { parseRangedName } from './attributes.js';
 import type { AdConnection } from './connection.js';
 import { AdError } from './errors.js';
@@ -26,9 +27,14 @@ export async function readValueRange(
   attribute: string,
   low: number,
   high?: number,
+  controls: Control[] = [],
 ): Promise<ValueRange> {
   const asked = `${attribute};range=${low}-${high ?? '*'}`;
-  const [entry] = await ad.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [asked] });
+  const [entry] = await ad.search(
+    dn,
+    { scope: 'base', filter: '(objectClass=*)', attributes: [asked] },
+    controls,
+  );
   if (!entry) throw new AdError('ad.no_such_object', `${dn} vanished while reading ${attribute}`);
   for (const [name, value] of Object.entries(entry)) {
     if (name === 'dn') continue;
@@ -56,13 +62,13 @@ export async function readAllValues(
   ad: AdConnection,
   dn: string,
   attribute = 'member',
-  options: { from?: number; rangeSize?: number } = {},
+  options: { from?: number; rangeSize?: number; controls?: Control[] } = {},
 ): Promise<string[]> {
   const size = options.rangeSize ?? DEFAULT_RANGE_SIZE;
   const out: string[] = [];
   let low = options.from ?? 0;
   for (;;) {
-    const range = await readValueRange(ad, dn, attribute, low, low + size - 1);
+    const range = await readValueRange(ad, dn, attribute, low, low + size - 1, options.controls);
     out.push(...range.values);
     if (range.high === undefined || range.values.length === 0) return out;
     if (range.high < low)

@@ -4,7 +4,6 @@
 import { type Change, deleteChangeSchema, outOfScopeChangeSchema } from '@cloudsync/protocol';
 import { anchorOf, type ChangePlanner } from '@cloudsync/sync-engine';
 import type { Logger } from 'pino';
-import type { AdObject } from '../ad/attributes.js';
 import { dnKeyOf, type ExportRecord, type LocalStore } from '../state/local-store.js';
 import type { SourceItem } from './read-source.js';
 import { membersOf, toSourceEntry } from './source-entry.js';
@@ -46,14 +45,14 @@ export async function planChanges(ctx: PlanContext, items: AsyncIterable<SourceI
     counts: { upserts: 0, deletes: 0, outOfScope: 0, unchanged: 0, errors: 0 },
   };
   const cycleAnchors = new Map<string, string>();
-  const groups: AdObject[] = [];
+  const groups: ObjectItem[] = [];
   for await (const item of items) {
     if (item.kind === 'gone') await planGone(ctx, out, item);
-    else if (item.object.kind === 'group') groups.push(item.object);
-    else await planObject(ctx, out, item.object, cycleAnchors);
+    else if (item.object.kind === 'group') groups.push(item);
+    else await planObject(ctx, out, item, cycleAnchors);
   }
   // Groups can be members of groups: record every group's anchor before resolving members.
-  for (const g of groups) {
+  for (const { object: g } of groups) {
     try {
       cycleAnchors.set(dnKeyOf(g.dn), anchorOf(toSourceEntry(g).attributes).anchor);
     } catch {
@@ -64,16 +63,18 @@ export async function planChanges(ctx: PlanContext, items: AsyncIterable<SourceI
   return out;
 }
 
+type ObjectItem = Extract<SourceItem, { kind: 'object' }>;
+
 async function planObject(
   ctx: PlanContext,
   out: PlanOutcome,
-  obj: AdObject,
+  { object: obj, inGroups }: ObjectItem,
   cycleAnchors: Map<string, string>,
 ): Promise<void> {
   const resolve = (dn: string) =>
     cycleAnchors.get(dnKeyOf(dn)) ??
     (ctx.fullImport ? undefined : ctx.store.anchorOfDn(ctx.configurationId, dn));
-  const entry = toSourceEntry(obj, membersOf(obj, resolve));
+  const entry = toSourceEntry(obj, membersOf(obj, resolve), inGroups);
   let anchor: string;
   try {
     anchor = anchorOf(entry.attributes).anchor;
@@ -101,6 +102,7 @@ async function planObject(
       return;
     }
     case 'out-of-scope':
+      ctx.log.info({ dn: obj.dn, reason: planned.reason }, 'object left the scope');
       out.forgotten.push(anchor);
       out.counts.outOfScope += 1;
       await ctx.emit(planned.change);

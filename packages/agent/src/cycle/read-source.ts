@@ -1,20 +1,34 @@
 // The import step: a paged full import (after taking a fresh DirSync cursor) or a DirSync delta since
 // the stored cursor. Either way the result is a stream of whole objects plus objects that are gone.
+// A `groups` scope is resolved again every cycle (nested groups included, see ad/group-closure.ts);
+// objects that joined or left it since the last cycle are read too, since DirSync reports a
+// membership change on the group, not on its members.
 import type { Scope } from '@cloudsync/protocol';
+import type { Logger } from 'pino';
 import type { AdObject } from '../ad/attributes.js';
 import type { AdConnection } from '../ad/connection.js';
-import { type DeltaState, readDelta, startDelta } from '../ad/delta.js';
+import { type AdChange, type DeltaState, readDelta, reread, startDelta } from '../ad/delta.js';
 import { fullImport } from '../ad/full-import.js';
+import { type GroupScopeMembers, resolveGroupScope, scopeMovement } from '../ad/group-closure.js';
+import { decodeGuidSet, encodeGuidSet } from '../ad/guid-set.js';
 
 /** One thing the import found. */
 export type SourceItem =
-  | { kind: 'object'; object: AdObject }
+  | {
+      kind: 'object';
+      object: AdObject;
+      /** The selected groups the object is in, directly or nested (`groups` scopes only). */
+      inGroups?: readonly string[];
+    }
   | { kind: 'gone'; objectGuid: string; dn?: string; reason: 'deleted' | 'left-scope' };
+
+/** The delta cursor, plus for a `groups` scope the objectGUIDs that were in it (`encodeGuidSet`). */
+export type SourceCursor = DeltaState & { groupScope?: string };
 
 export interface SourceRead {
   items: AsyncIterable<SourceItem>;
   /** The cursor to store if the cloud accepts the cycle (read it after `items` is drained). */
-  nextState(): DeltaState | undefined;
+  nextState(): SourceCursor | undefined;
 }
 
 export interface ReadOptions {
@@ -23,6 +37,8 @@ export interface ReadOptions {
   /** Least time between two objectGUID reconciliations of the delta (see docs/ad-source.md). */
   reconcileMinIntervalMs?: number;
   now?: () => Date;
+  /** Told about selected groups that are not in AD. */
+  log?: Logger;
 }
 
 /** The subtrees to read: the scope's OUs, else the domain root. */
@@ -30,20 +46,83 @@ export function basesOf(scope: Scope, domainRoot: string): string[] {
   return scope.kind === 'ous' ? [...scope.ous] : [domainRoot];
 }
 
+/** Who is in a `groups` scope now; undefined for other scopes. */
+async function groupMembers(ad: AdConnection, options: ReadOptions): Promise<GroupScopeMembers | undefined> {
+  if (options.scope.kind !== 'groups') return undefined;
+  const members = await resolveGroupScope(ad, options.domainRoot, options.scope.groups);
+  for (const group of members.missing) {
+    options.log?.warn(
+      { group },
+      'a selected group of the scope is not in AD (deleted, renamed or moved): it counts as empty; ' +
+        'update the configuration’s scope if it was renamed or moved',
+    );
+  }
+  return members;
+}
+
+/** The selected groups `object` is in, nested ones included (`groups` scopes; one object, on demand). */
+export async function selectedGroupsOf(
+  ad: AdConnection,
+  options: ReadOptions,
+  object: AdObject,
+): Promise<readonly string[] | undefined> {
+  const members = await groupMembers(ad, options);
+  return members?.byGuid.get(object.objectGuid.toString('hex'));
+}
+
+function objectItem(object: AdObject, members: GroupScopeMembers | undefined): SourceItem {
+  const inGroups = members?.byGuid.get(object.objectGuid.toString('hex'));
+  return { kind: 'object', object, ...(inGroups ? { inGroups } : {}) };
+}
+
+function withGroupScope(state: DeltaState, members: GroupScopeMembers | undefined): SourceCursor {
+  return members ? { ...state, groupScope: encodeGuidSet(new Set(members.byGuid.keys())) } : state;
+}
+
 /** Full import: the DirSync cursor is taken first, so the next delta replays changes made meanwhile. */
 export async function readFull(ad: AdConnection, options: ReadOptions): Promise<SourceRead> {
   const bases = basesOf(options.scope, options.domainRoot);
   const state = await startDelta(ad, { domainRoot: options.domainRoot, bases, now: options.now });
+  const members = await groupMembers(ad, options);
   async function* items(): AsyncGenerator<SourceItem> {
-    for await (const object of fullImport(ad, { bases })) yield { kind: 'object', object };
+    for await (const object of fullImport(ad, { bases })) yield objectItem(object, members);
   }
-  return { items: items(), nextState: () => state };
+  return { items: items(), nextState: () => withGroupScope(state, members) };
+}
+
+const guidHexOf = (c: AdChange) => (c.type === 'upsert' ? c.object.objectGuid : c.objectGuid).toString('hex');
+
+/**
+ * The objects that joined or left a `groups` scope since `before` and that DirSync did not report
+ * (a member added to a nested group changes the group, not the member). Read whole, they are
+ * planned like any other: in scope → added or restored, out → "left scope". One no longer in AD is
+ * left to the delta's deletion detection.
+ */
+async function movedInOrOut(
+  ad: AdConnection,
+  options: ReadOptions,
+  before: string | undefined,
+  members: GroupScopeMembers,
+  changes: readonly AdChange[],
+): Promise<AdObject[]> {
+  // No set stored yet (an agent from before group scopes were resolved): everyone in it is read.
+  const moved = scopeMovement(
+    decodeGuidSet(before ?? ''),
+    members.byGuid.keys(),
+    new Set(changes.map(guidHexOf)),
+  );
+  const found = await reread(
+    ad,
+    options.domainRoot,
+    moved.map((hex) => Buffer.from(hex, 'hex')),
+  );
+  return [...found.values()];
 }
 
 /** Delta: DirSync since `state`, changed objects re-read whole, deletions by reconciliation. */
 export async function readChanges(
   ad: AdConnection,
-  state: DeltaState,
+  state: SourceCursor,
   options: ReadOptions,
 ): Promise<SourceRead> {
   const bases = basesOf(options.scope, options.domainRoot);
@@ -56,11 +135,15 @@ export async function readChanges(
       : { reconcileMinIntervalMs: options.reconcileMinIntervalMs }),
     ...(options.now ? { now: options.now } : {}),
   });
+  // Resolved after DirSync answered, so it is at least as new as the changes read.
+  const members = await groupMembers(ad, options);
+  const moved = members ? await movedInOrOut(ad, options, state.groupScope, members, result.changes) : [];
   async function* items(): AsyncGenerator<SourceItem> {
     for (const c of result.changes) {
-      if (c.type === 'upsert') yield { kind: 'object', object: c.object };
+      if (c.type === 'upsert') yield objectItem(c.object, members);
       else yield { kind: 'gone', objectGuid: c.guid, reason: c.reason, ...(c.dn ? { dn: c.dn } : {}) };
     }
+    for (const object of moved) yield objectItem(object, members);
   }
-  return { items: items(), nextState: () => result.state };
+  return { items: items(), nextState: () => withGroupScope(result.state, members) };
 }

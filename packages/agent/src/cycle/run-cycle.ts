@@ -144,6 +144,7 @@ async function syncObjects(
   const readOptions = {
     domainRoot: deps.domainRoot,
     scope: configuration.scope,
+    log,
     ...(deps.reconcileMinIntervalMs === undefined
       ? {}
       : { reconcileMinIntervalMs: deps.reconcileMinIntervalMs }),

@@ -3,8 +3,12 @@ import type { Members } from '@cloudsync/protocol';
 import type { SourceEntry, SourceValue } from '@cloudsync/sync-engine';
 import type { AdObject } from '../ad/attributes.js';
 
-/** An AD object as a sync-engine entry: text values as strings, binary ones as bytes. */
-export function toSourceEntry(obj: AdObject, members?: Members): SourceEntry {
+/**
+ * An AD object as a sync-engine entry: text values as strings, binary ones as bytes. `inGroups`
+ * (the selected groups it is in through nested groups) completes its direct `memberOf` for the
+ * scope; the `memberOf` attribute itself stays as AD has it.
+ */
+export function toSourceEntry(obj: AdObject, members?: Members, inGroups?: readonly string[]): SourceEntry {
   const attributes: Record<string, readonly SourceValue[]> = {};
   for (const [name, values] of Object.entries(obj.text)) if (values) attributes[name] = values;
   for (const [name, values] of Object.entries(obj.binary)) if (values) attributes[name] = values;
@@ -13,7 +17,7 @@ export function toSourceEntry(obj: AdObject, members?: Members): SourceEntry {
     objectType: obj.kind,
     distinguishedName: obj.dn,
     attributes,
-    memberOf: obj.text.memberOf ?? [],
+    memberOf: [...(obj.text.memberOf ?? []), ...(inGroups ?? [])],
     ...(members ? { members } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { BUFFER_ATTRIBUTE_NAMES, SYNC_ATTRIBUTES, SYNC_FILTER } from '../ad/attr
 import type { AdConnection } from '../ad/connection.js';
 import { toAdObject } from '../ad/objects.js';
 import { cycleErrorBody } from '../cycle/errors.js';
+import { selectedGroupsOf } from '../cycle/read-source.js';
 import type { CycleDeps } from '../cycle/run-cycle.js';
 import { membersOf, toSourceEntry } from '../cycle/source-entry.js';
 
@@ -42,7 +43,8 @@ export async function provisionOnDemand(
     steps.push({ name: 'import', status: 'succeeded', description: `Read ${obj.kind} ${obj.dn} from AD.` });
     const members = membersOf(obj, (dn) => deps.store.anchorOfDn(configuration.id, dn));
     const planner = createChangePlanner(configuration);
-    const entrySource = toSourceEntry(obj, members);
+    const scope = { domainRoot: deps.domainRoot, scope: configuration.scope };
+    const entrySource = toSourceEntry(obj, members, await selectedGroupsOf(ad, scope, obj));
     const planned = planner.plan(entrySource, undefined, { fullImport: true });
     if (planned.action === 'error') return failed('map', new Error(planned.message));
     if (planned.action !== 'upsert') {

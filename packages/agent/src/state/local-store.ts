@@ -64,6 +64,8 @@ export const deltaStateSchema = z.object({
   reconciledUsn: z.string(),
   known: z.string(),
   reconciledAt: z.string().optional(),
+  /** A `groups` scope's members after the last cycle (`encodeGuidSet`), see cycle/read-source.ts. */
+  groupScope: z.string().optional(),
 });
 
 /** A configuration's cursors. */

@@ -9,8 +9,9 @@ export interface ScopeSubject {
   distinguishedName: string;
   attributes: SourceAttributes;
   /**
-   * DNs of every group the object belongs to, transitively (the caller resolves nesting). Needed
-   * only for `groups` scopes.
+   * DNs of the groups the object belongs to, transitively: the caller resolves nesting (the agent
+   * adds the selected groups an object reaches through nested groups to its direct `memberOf`).
+   * Needed only for `groups` scopes.
    */
   memberOf?: Iterable<string>;
 }
