@@ -1,7 +1,6 @@
 import { agentViewSchema, currentCycleSchema, errorBodySchema } from '@cloudsync/protocol';
-import { z } from 'zod';
 import { GLOBAL_ADMIN } from '../api/access.js';
-import { type AnyRoute, defineRoute } from '../api/route.js';
+import { type AnyRoute, defineRoute, getRoute } from '../api/route.js';
 import { collection, entity, idParams, noBody } from '../api/schemas/common.js';
 import { notFound } from '../errors.js';
 import type { AdminAudit } from './admin-audit.js';
@@ -32,24 +31,19 @@ export function agentAdminRoutes(deps: AgentAdminDeps): AnyRoute[] {
     lastError: agent.lastError,
   });
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/cloudsync/agents',
       roles: GLOBAL_ADMIN,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(agentAdminSchema),
       handler: async () => ({
         '@odata.context': context('cloudsync/agents'),
         value: (await deps.registry.list()).map(show),
       }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/cloudsync/agents/:id',
       roles: GLOBAL_ADMIN,
       params: idParams,
-      body: z.undefined(),
       response: entity(agentAdminSchema),
       handler: async ({ params }) => {
         const agent = await deps.registry.find(params.id);

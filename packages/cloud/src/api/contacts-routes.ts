@@ -3,7 +3,7 @@ import { toContact } from '../directory/contacts/contact-directory.js';
 import { actorOf, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { CONTACT_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute } from './route.js';
+import { type AnyRoute, defineRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import { contactPatchBody, contactSchema, newContactBody } from './schemas/directory-objects.js';
 
@@ -11,12 +11,9 @@ import { contactPatchBody, contactSchema, newContactBody } from './schemas/direc
 export function contactRoutes(deps: ApiDeps): AnyRoute[] {
   const contacts = deps.directory.contacts;
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/contacts',
       roles: USER_ADMINS,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(contactSchema),
       handler: ({ request }) =>
         listCollection(deps, request, {
@@ -39,12 +36,10 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
         ...(await contacts.create(actorOf(principal), body)),
       }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/contacts/:id',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: entity(contactSchema),
       handler: async ({ params }) => ({
         '@odata.context': contextUrl(deps, 'contacts/$entity'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf, GLOBAL_ADMIN, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl } from './api-context.js';
-import { type AnyRoute, defineRoute } from './route.js';
+import { type AnyRoute, defineRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import { dnsRecordSchema, domainSchema, newDomainBody } from './schemas/directory-objects.js';
 
@@ -13,12 +13,9 @@ export function domainRoutes(deps: ApiDeps): AnyRoute[] {
     ...domain,
   });
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/domains',
       roles: USER_ADMINS,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(domainSchema),
       handler: async () => ({ '@odata.context': contextUrl(deps, 'domains'), value: await domains.list() }),
     }),
@@ -32,12 +29,10 @@ export function domainRoutes(deps: ApiDeps): AnyRoute[] {
       status: 201,
       handler: async ({ body, principal }) => one(await domains.add(actorOf(principal), body.id)),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/domains/:id',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: entity(domainSchema),
       handler: async ({ params }) => one(await domains.get(params.id)),
     }),
@@ -61,12 +56,10 @@ export function domainRoutes(deps: ApiDeps): AnyRoute[] {
       response: entity(domainSchema),
       handler: async ({ params, principal }) => one(await domains.verify(actorOf(principal), params.id)),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/domains/:id/verificationDnsRecords',
       roles: GLOBAL_ADMIN,
       params: idParams,
-      body: z.undefined(),
       response: collection(dnsRecordSchema),
       handler: async ({ params }) => ({
         '@odata.context': contextUrl(deps, `domains('${params.id}')/verificationDnsRecords`),

@@ -5,7 +5,7 @@ import { badRequest } from '../errors.js';
 import { actorOf, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { GROUP_PROPERTIES, MEMBER_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute } from './route.js';
+import { type AnyRoute, defineRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import {
   groupPatchBody,
@@ -32,12 +32,9 @@ export function groupRoutes(deps: ApiDeps): AnyRoute[] {
   const groups = directory.groups;
   const memberParams = z.object({ id: z.string().min(1).max(64), memberId: z.string().min(1).max(64) });
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/groups',
       roles: USER_ADMINS,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(groupSchema),
       handler: ({ request }) =>
         listCollection(deps, request, {
@@ -60,12 +57,10 @@ export function groupRoutes(deps: ApiDeps): AnyRoute[] {
         ...(await groups.create(actorOf(principal), body)),
       }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/groups/:id',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: entity(groupSchema),
       handler: async ({ params }) => ({
         '@odata.context': contextUrl(deps, 'groups/$entity'),
@@ -94,12 +89,10 @@ export function groupRoutes(deps: ApiDeps): AnyRoute[] {
         await groups.remove(actorOf(principal), params.id);
       },
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/groups/:id/members',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: collection(memberSchema),
       handler: async ({ params, request }) =>
         listCollection(deps, request, {

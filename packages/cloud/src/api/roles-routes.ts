@@ -3,7 +3,7 @@ import type { RoleAssignment } from '../directory/roles/role-directory.js';
 import { badRequest } from '../errors.js';
 import { actorOf, GLOBAL_ADMIN } from './access.js';
 import { type ApiDeps, contextUrl } from './api-context.js';
-import { type AnyRoute, defineRoute } from './route.js';
+import { type AnyRoute, defineRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import {
   newRoleAssignmentBody,
@@ -27,12 +27,9 @@ function toGraph(a: RoleAssignment) {
 export function roleRoutes(deps: ApiDeps): AnyRoute[] {
   const { directory } = deps;
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: PATH,
       roles: GLOBAL_ADMIN,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(roleAssignmentSchema),
       handler: async () => ({
         '@odata.context': contextUrl(deps, 'roleManagement/directory/roleAssignments'),

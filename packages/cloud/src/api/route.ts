@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal, Role } from '../auth/principal.js';
 import { badRequest, type CloudError, unauthenticated } from '../errors.js';
 
@@ -42,6 +42,21 @@ export function defineRoute<P extends z.ZodType, B extends z.ZodType, R extends 
   spec: RouteSpec<P, B, R>,
 ): RouteSpec<P, B, R> {
   return spec;
+}
+
+const noParams = z.object({});
+
+/**
+ * Declares a GET route: no body, and no path parameters unless `params` names them.
+ * @example
+ *   getRoute({ url: '/v1.0/users/:id', roles: USER_ADMINS, params: idParams, response, handler });
+ */
+export function getRoute<R extends z.ZodType, P extends z.ZodType = typeof noParams>(
+  spec: Omit<RouteSpec<P, z.ZodUndefined, R>, 'method' | 'body' | 'params'> & { params?: P },
+): RouteSpec<P, z.ZodUndefined, R> {
+  const { params, ...rest } = spec;
+  // Without `params` P is its default, the type of noParams.
+  return { method: 'GET', body: z.undefined(), params: params ?? (noParams as unknown as P), ...rest };
 }
 
 function pathOf(path: readonly PropertyKey[], prefix: string): string {

@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { toDirectoryAudit } from '../directory/audit-log.js';
 import { badRequest, notFound } from '../errors.js';
 import { actorOf, assertMayManageUser, EVERYONE, GLOBAL_ADMIN, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { definePropertyMap } from './odata/index.js';
 import { USER_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute } from './route.js';
+import { type AnyRoute, defineRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import {
   directoryAuditSchema,
@@ -42,12 +41,9 @@ export function tenantRoutes(deps: ApiDeps): AnyRoute[] {
   const { directory } = deps;
   const userEntity = entity(userSchema);
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/me',
       roles: EVERYONE,
-      params: z.object({}),
-      body: z.undefined(),
       response: userEntity,
       handler: async ({ principal }) => {
         if (principal.kind !== 'user')
@@ -58,36 +54,27 @@ export function tenantRoutes(deps: ApiDeps): AnyRoute[] {
         };
       },
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/organization',
       roles: EVERYONE,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(organizationSchema),
       handler: async () => {
         const org = await directory.organization();
         return { '@odata.context': contextUrl(deps, 'organization'), value: org ? [org] : [] };
       },
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/subscribedSkus',
       roles: USER_ADMINS,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(subscribedSkuSchema),
       handler: async () => ({
         '@odata.context': contextUrl(deps, 'subscribedSkus'),
         value: await directory.licenses.listSkus(),
       }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/auditLogs/directoryAudits',
       roles: GLOBAL_ADMIN,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(directoryAuditSchema),
       handler: ({ request }) =>
         listCollection(deps, request, {
@@ -106,12 +93,9 @@ export function tenantRoutes(deps: ApiDeps): AnyRoute[] {
           ],
         }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/directory/deletedItems/microsoft.graph.user',
       roles: USER_ADMINS,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(userSchema),
       handler: ({ request }) =>
         listCollection(deps, request, {
@@ -121,12 +105,10 @@ export function tenantRoutes(deps: ApiDeps): AnyRoute[] {
           context: 'directory/deletedItems/microsoft.graph.user',
         }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/directory/deletedItems/:id',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: userEntity,
       handler: async ({ params }) => ({
         '@odata.context': contextUrl(deps, 'directory/deletedItems/$entity'),

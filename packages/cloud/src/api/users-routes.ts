@@ -3,7 +3,7 @@ import { readOnlyProperty, syncMastered } from '../errors.js';
 import { actorOf, assertMayManageUser, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { USER_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute } from './route.js';
+import { type AnyRoute, defineRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import {
   assignLicenseBody,
@@ -24,12 +24,9 @@ const patchBody = userPatchBody.extend(
 export function userRoutes(deps: ApiDeps): AnyRoute[] {
   const { directory } = deps;
   return [
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/users',
       roles: USER_ADMINS,
-      params: z.object({}),
-      body: z.undefined(),
       response: collection(userSchema),
       handler: ({ request }) =>
         listCollection(deps, request, {
@@ -52,12 +49,10 @@ export function userRoutes(deps: ApiDeps): AnyRoute[] {
         ...(await directory.users.create(actorOf(principal), body)),
       }),
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/users/:id',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: entity(userSchema),
       handler: async ({ params }) => ({
         '@odata.context': contextUrl(deps, 'users/$entity'),
@@ -112,12 +107,10 @@ export function userRoutes(deps: ApiDeps): AnyRoute[] {
         };
       },
     }),
-    defineRoute({
-      method: 'GET',
+    getRoute({
       url: '/v1.0/users/:id/licenseDetails',
       roles: USER_ADMINS,
       params: idParams,
-      body: z.undefined(),
       response: collection(licenseDetailsSchema),
       handler: async ({ params }) => ({
         '@odata.context': contextUrl(deps, `users('${params.id}')/licenseDetails`),
