@@ -15,7 +15,14 @@ import {
   writebackPollResponseSchema,
 } from '@cloudsync/protocol';
 import { type ApiFixture, startApiFixture } from '../api/api-fixture.js';
-import { exchange, type Json, keyPair, type TestAgent } from './test-agent.js';
+import {
+  exchange,
+  type Json,
+  keyPair,
+  registerAgent,
+  registerTestAgent,
+  type TestAgent,
+} from './test-agent.js';
 import { enqueueWriteback } from './writeback-jobs.js';
 
 const HEARTBEAT = {
@@ -45,29 +52,9 @@ export function runAgentApiContract(label: string, databaseUrl: () => Promise<st
     });
     after(() => fx.close());
 
-    async function register(host: string, domains: string[], token = fx.adminToken) {
-      const { publicJwk, privateKey } = keyPair();
-      const res = await fx.call('POST', '/agent/v1/agents', {
-        token,
-        body: { host, version: '0.1.0', domains, publicJwk },
-      });
-      return { res, privateKey };
-    }
-
-    async function newAgent(host: string, domains: string[]): Promise<TestAgent> {
-      const { res, privateKey } = await register(host, domains);
-      assert.equal(res.status, 201, res.text);
-      const reg = agentRegistrationResponseSchema.parse(res.body);
-      const agent = {
-        agentId: reg.agentId,
-        clientId: reg.clientId,
-        tokenEndpoint: reg.tokenEndpoint,
-        privateKey,
-      };
-      const got = await exchange(agent);
-      assert.equal(got.status, 200, JSON.stringify(got.body));
-      return { ...agent, token: String(got.body.access_token) };
-    }
+    const register = (host: string, domains: string[], token = fx.adminToken) =>
+      registerAgent(fx, host, domains, token);
+    const newAgent = (host: string, domains: string[]) => registerTestAgent(fx, host, domains);
 
     const beat = (agent: TestAgent, overrides: Json = {}) =>
       fx.call('POST', `/agent/v1/agents/${agent.agentId}/heartbeat`, {

@@ -49,13 +49,19 @@ export async function exchange(agent: Pick<TestAgent, 'clientId' | 'tokenEndpoin
   return { status: res.status, body: (await res.json()) as Json };
 }
 
-/** Registers an agent with the fixture's admin token and returns it holding a fresh token. */
-export async function registerTestAgent(fx: ApiFixture, host: string, domains: string[]): Promise<TestAgent> {
+/** Posts an agent's registration (with a fresh key pair) using `token`, the fixture's admin token by default. */
+export async function registerAgent(fx: ApiFixture, host: string, domains: string[], token = fx.adminToken) {
   const { publicJwk, privateKey } = keyPair();
   const res = await fx.call('POST', '/agent/v1/agents', {
-    token: fx.adminToken,
+    token,
     body: { host, version: '0.1.0', domains, publicJwk },
   });
+  return { res, privateKey };
+}
+
+/** Registers an agent with the fixture's admin token and returns it holding a fresh token. */
+export async function registerTestAgent(fx: ApiFixture, host: string, domains: string[]): Promise<TestAgent> {
+  const { res, privateKey } = await registerAgent(fx, host, domains);
   assert.equal(res.status, 201, res.text);
   const reg = agentRegistrationResponseSchema.parse(res.body);
   const agent = {
