@@ -97,7 +97,13 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       bodyLimit: 1024 * 1024,
     });
     for (const warning of config.warnings) app.log.warn(warning);
-    const auth = await createAuth({ db: store.db, config, log: app.log, clock });
+    const auth = await createAuth({
+      db: store.db,
+      config,
+      log: app.log,
+      clock,
+      signInRegistration: () => passwordReset.signInRegistration,
+    });
     await auth.register(app);
     // Skip tokens are signed with a per-process secret: a restart invalidates open nextLinks, nothing else.
     const odata = createOData({ skipTokenSecret: randomBytes(32) });

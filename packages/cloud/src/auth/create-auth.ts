@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type Provider from 'oidc-provider';
 import type { CloudConfig } from '../config.js';
 import { type Clock, systemClock } from '../directory/clock.js';
+import type { SignInRegistration } from '../password-reset/index.js';
 import type { PasswordResetExtraTables } from '../password-reset/schema.js';
 import { createAccountQueries } from '../sign-in/accounts.js';
 import { type AppRegistrations, createAppRegistrations } from '../sign-in/app-registrations.js';
@@ -41,6 +42,8 @@ export interface AuthOptions {
   clock?: Clock;
   /** Smart lockout and rate limit settings (see `sign-in/sign-in-guard.ts`). */
   guard?: Pick<SignInGuardOptions, 'lockout' | 'limits'>;
+  /** Password reset's registration, asked for after a correct password (known once reset is mounted). */
+  signInRegistration?: () => SignInRegistration | undefined;
 }
 
 export interface Auth {
@@ -113,7 +116,13 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
       await mountProvider(base, provider);
       await base.register(async (scope) => {
         await registerFormBody(scope);
-        registerInteractionRoutes(scope, { provider, accounts, log, guard });
+        registerInteractionRoutes(scope, {
+          provider,
+          accounts,
+          log,
+          guard,
+          registration: options.signInRegistration,
+        });
       });
     },
     authenticate: createAuthenticate({ verify, load }),

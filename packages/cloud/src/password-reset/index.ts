@@ -12,9 +12,13 @@ import type { Mailer } from './mailer.js';
 import { createMethodStore } from './methods.js';
 import { createPolicyStore } from './policy.js';
 import { registerPolicyRoutes } from './policy-routes.js';
+import { registerRegistrationRoutes } from './register-routes.js';
+import { createCodeSender, createMethodRegistration } from './registration.js';
+import { createRegistrationSteps } from './registration-steps.js';
 import { createPasswordResetter } from './reset-password.js';
 import { registerResetRoutes } from './routes.js';
 import type { PasswordResetExtraTables } from './schema.js';
+import { createSignInRegistration } from './sign-in-registration.js';
 
 export interface PasswordResetDeps {
   db: Kysely<Database>;
@@ -50,24 +54,44 @@ export async function mountPasswordReset(app: FastifyInstance, deps: PasswordRes
     log: deps.log,
     ...(deps.writebackTimeoutMs ? { writebackTimeoutMs: deps.writebackTimeoutMs } : {}),
   });
+  const sendCode = createCodeSender(deps.mailer);
+  const registration = createMethodRegistration({
+    flows,
+    methods,
+    sendCode,
+    issuerName: 'cloudsync',
+    log: deps.log,
+  });
+  const steps = createRegistrationSteps(registration);
   await app.register(async (scope) => {
     await registerFormBody(scope);
+    const accounts = createAccountQueries(deps.db);
+    const { guard } = deps.auth;
     registerResetRoutes(scope, {
-      accounts: createAccountQueries(deps.db),
-      guard: deps.auth.guard,
+      accounts,
+      guard,
       policies,
       methods,
       flows,
-      mailer: deps.mailer,
+      sendCode,
       resetPassword,
-      issuerName: 'cloudsync',
       log: deps.log,
     });
+    registerRegistrationRoutes(scope, { accounts, guard, policies, flows, steps });
   });
   registerPolicyRoutes(app, { auth: deps.auth, policies, db, registry: deps.cloudSync.registry });
-  return { policies, methods, flows, resetPassword };
+  const signInRegistration = createSignInRegistration({
+    policies,
+    methods,
+    flows,
+    steps,
+    canEmail: deps.mailer !== undefined,
+  });
+  return { policies, methods, flows, resetPassword, signInRegistration };
 }
 
 export type PasswordReset = Awaited<ReturnType<typeof mountPasswordReset>>;
 export { createSmtpMailer, type Mailer } from './mailer.js';
 export { DEFAULT_RESET_POLICY, type PasswordResetPolicy } from './policy.js';
+export type { StepContext as RegistrationStepContext } from './registration-steps.js';
+export type { SignInRegistration } from './sign-in-registration.js';

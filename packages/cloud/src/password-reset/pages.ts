@@ -55,7 +55,7 @@ export function renderCodePage(model: {
 <p>${model.prompt}</p>${model.extra ?? ''}
 <form method="post" action="${model.action}" novalidate>${flowField(model.flow)}
 <label for="code">Code</label>
-<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required autofocus${described(model.error)}>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required autofocus${described(model.error)}>
 ${error(model.error)}
 <div class="actions"><button type="submit" class="primary">Verify</button></div>
 </form>`,
@@ -115,30 +115,50 @@ ${error(model.error)}
   );
 }
 
-/** Registration, step 2: an e-mail address, or an authenticator app. */
-export function renderRegisterChoicePage(model: {
+/** What the registration choice shows, and where its two forms post. */
+export interface RegisterChoiceModel {
   flow: string;
+  /** Offer an e-mail address (proven by a code sent to it). */
   email: boolean;
+  /** Offer an authenticator app (proven by a current code). */
   app: boolean;
   error?: string;
-}): string {
+  /** Where the forms post: `<base>/email` and `<base>/app`. */
+  base?: string;
+  heading?: string;
+  /** A paragraph under the heading. */
+  intro?: SafeHtml;
+  /** After the forms, e.g. the sign-in's Cancel. */
+  footer?: SafeHtml;
+}
+
+/** Registration, step 2: an e-mail address, or an authenticator app. */
+export function renderRegisterChoicePage(model: RegisterChoiceModel): string {
+  const base = model.base ?? `${RESET_PATH}/register`;
+  const heading = model.heading ?? 'Register a reset method';
   return layout(
-    'Register a reset method',
-    html`<h1>Register a reset method</h1>
+    heading,
+    html`<h1>${heading}</h1>${model.intro ?? ''}
 ${
   model.email
-    ? html`<form method="post" action="${RESET_PATH}/register/email" novalidate>${flowField(model.flow)}
+    ? html`<form method="post" action="${base}/email" novalidate>${flowField(model.flow)}
 <label for="address">E-mail address</label>
-<input id="address" name="address" type="email" autocomplete="email" required${described(model.error)}>
+<input id="address" name="address" type="email" autocomplete="email" required autofocus${described(model.error)}>
 ${error(model.error)}
 <div class="actions"><button type="submit" class="primary">Send a code</button></div></form>`
-    : ''
+    : error(model.error)
 }
 ${
   model.app
-    ? html`<form method="post" action="${RESET_PATH}/register/app">${flowField(model.flow)}
-<div class="actions"><button type="submit">Use an authenticator app</button></div></form>`
+    ? html`<form method="post" action="${base}/app">${flowField(model.flow)}
+<div class="actions"><button type="submit"${model.email ? '' : html` class="primary" autofocus`}>Use an authenticator app</button></div></form>`
     : ''
-}`,
+}${model.footer ?? ''}`,
   );
+}
+
+/** How to add the account to an authenticator app: the QR code, the link, the key to type. */
+export function renderAppKey(start: { secret: string; uri: string; qrSvg: string }): SafeHtml {
+  return html`<p>Scan this QR code with your authenticator app, open <a id="otpauth" href="${start.uri}">this link</a> on your phone, or type the key <code id="totp-secret">${start.secret}</code>.</p>
+<p>${{ __html: start.qrSvg }}</p>`;
 }

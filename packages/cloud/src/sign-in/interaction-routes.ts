@@ -1,13 +1,14 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
+import type { SignInRegistration } from '../password-reset/index.js';
 import type { AccountQueries } from './accounts.js';
 import { checkCredentials, refusalMessage } from './check-credentials.js';
+import { expired, finish, interaction, sendPage, type UidRequest, uidParams } from './interaction.js';
 import { renderConsentPage } from './pages/consent-page.js';
-import { PAGE_HEADERS } from './pages/layout.js';
 import { renderLoginPage } from './pages/login-page.js';
 import { renderMessagePage } from './pages/message-page.js';
 import { INTERACTION_PATH } from './provider.js';
+import { createRegistrationInterrupt } from './registration-interrupt.js';
 import type { SignInGuard } from './sign-in-guard.js';
 
 export interface InteractionDeps {
@@ -16,19 +17,16 @@ export interface InteractionDeps {
   log: FastifyBaseLogger;
   /** Smart lockout and rate limits (see `sign-in-guard.ts`); none when absent. */
   guard?: SignInGuard;
+  /** Password reset's registration, for "More information required" (see `registration-interrupt.ts`). */
+  registration?: () => SignInRegistration | undefined;
 }
 
-type UidRequest = FastifyRequest<{ Params: { uid: string } }>;
 type LoginRequest = FastifyRequest<{
   Params: { uid: string };
   Body: { username?: string; password?: string };
 }>;
 
-const params = {
-  type: 'object',
-  properties: { uid: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
-  required: ['uid'],
-} as const;
+const params = uidParams;
 const loginBody = {
   type: 'object',
   properties: { username: { type: 'string', maxLength: 256 }, password: { type: 'string', maxLength: 1024 } },
@@ -43,21 +41,6 @@ const SCOPE_WORDS: Readonly<Record<string, string>> = {
   offline_access: 'Keep access to what you allowed, until you revoke it',
 };
 
-function html(reply: FastifyReply, status: number, page: string): FastifyReply {
-  return reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page);
-}
-
-function expired(reply: FastifyReply): FastifyReply {
-  return html(
-    reply,
-    400,
-    renderMessagePage(
-      'Sign-in expired',
-      'This sign-in page has expired or was opened in another browser. Go back to the app and start again.',
-    ),
-  );
-}
-
 /**
  * The sign-in and consent pages oidc-provider sends the browser to (`/sign-in/:uid`), as plain
  * server-rendered forms. Each handler is one step: show, log in, consent, abort.
@@ -65,13 +48,16 @@ function expired(reply: FastifyReply): FastifyReply {
 export function registerInteractionRoutes(app: FastifyInstance, deps: InteractionDeps): void {
   const { provider, accounts, log, guard } = deps;
   const base = INTERACTION_PATH;
+  const registration = deps.registration ?? (() => undefined);
+  const interrupt = createRegistrationInterrupt({ provider, accounts, log, registration, base });
+  interrupt.register(app);
 
   // A browser is on the other end: answer with a page, and log the error without the request body.
   app.setErrorHandler((err, req, reply) => {
     const code = typeof err === 'object' && err && 'statusCode' in err ? err.statusCode : undefined;
     const status = typeof code === 'number' && code < 500 ? code : 500;
     if (status >= 500) req.log.error({ err }, 'sign-in page failed');
-    return html(
+    return sendPage(
       reply,
       status,
       renderMessagePage(
@@ -92,14 +78,19 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
     if (!details) return expired(reply);
     const name = await clientName(details.params.client_id);
     if (details.prompt.name === 'login') {
-      return html(reply, 200, renderLoginPage({ action: `${base}/${details.uid}/login`, clientName: name }));
+      if (await interrupt.resume(req, reply, details)) return reply;
+      return sendPage(
+        reply,
+        200,
+        renderLoginPage({ action: `${base}/${details.uid}/login`, clientName: name }),
+      );
     }
     const accountId = details.session?.accountId;
     const user = accountId ? await accounts.findById(accountId) : undefined;
     const scopes = String(details.params.scope ?? '').split(' ');
     const permissions = scopes.map((s) => SCOPE_WORDS[s]).filter((w): w is string => Boolean(w));
     if (details.params.resource) permissions.push('Use the directory as you, with your roles');
-    return html(
+    return sendPage(
       reply,
       200,
       renderConsentPage({
@@ -134,8 +125,9 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
         });
         if (check.retryAfterSeconds) reply.header('retry-after', String(check.retryAfterSeconds));
         const status = { invalid_credentials: 401, rate_limited: 429 }[check.refusal as string] ?? 403;
-        return html(reply, status, page);
+        return sendPage(reply, status, page);
       }
+      if (await interrupt.afterPassword(req, reply, details, check.user.id)) return reply;
       log.info({ interaction: details.uid, userId: check.user.id }, 'signed in');
       return finish(provider, req, reply, { login: { accountId: check.user.id, amr: ['pwd'] } }, false);
     },
@@ -171,27 +163,4 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
     const result = { error: 'access_denied', error_description: 'The user cancelled the sign-in.' };
     return finish(provider, req, reply, result, false);
   });
-}
-
-/** The pending interaction bound to this browser's cookie, or undefined when it is gone. */
-async function interaction(provider: Provider, req: UidRequest, reply: FastifyReply) {
-  try {
-    const details = await provider.interactionDetails(req.raw, reply.raw);
-    return details.uid === req.params.uid ? details : undefined;
-  } catch (err) {
-    if (err instanceof errors.SessionNotFound) return undefined;
-    throw err;
-  }
-}
-
-/** Hands the result back to oidc-provider, which redirects the browser to resume the flow. */
-async function finish(
-  provider: Provider,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  result: Parameters<Provider['interactionResult']>[2],
-  mergeWithLastSubmission: boolean,
-): Promise<FastifyReply> {
-  const returnTo = await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission });
-  return reply.code(303).header('cache-control', 'no-store').redirect(returnTo, 303);
 }

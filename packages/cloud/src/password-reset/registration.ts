@@ -1,0 +1,120 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
+import { renderSVG } from 'uqr';
+import type { FlowStore } from './flows.js';
+import { newCode } from './flows.js';
+import type { Mailer } from './mailer.js';
+import type { MethodStore } from './methods.js';
+import type { ResetMethod } from './policy.js';
+
+/** Sends a one-time code by e-mail; false when the cloud has no mailer. */
+export type CodeSender = (to: string, code: string) => Promise<boolean>;
+
+/**
+ * The one e-mail that carries a verification code (reset and registration alike).
+ * @example
+ *   const sendCode = createCodeSender(mailer);
+ *   if (!(await sendCode('adele@example.org', newCode()))) showMailUnavailable();
+ */
+export function createCodeSender(mailer: Mailer | undefined): CodeSender {
+  return async (to, code) => {
+    if (!mailer) return false;
+    await mailer.send({
+      to,
+      subject: 'Your cloudsync verification code',
+      text: `Your verification code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+    });
+    return true;
+  };
+}
+
+/** Checks a code against a TOTP secret (one 30-second step either side); false without a secret. */
+export const totpCheck = (secret: string | undefined, code: string) => async () =>
+  secret ? (await verifyTotp({ secret, token: code.trim(), epochTolerance: 30 })).valid : false;
+
+export type EmailStart =
+  | { ok: true; prompt: string }
+  | { ok: false; reason: 'invalid_address' | 'mail_unavailable' };
+
+/** What the authenticator app needs: the key to type, the `otpauth://` URI and the URI as a QR code. */
+export interface AppStart {
+  secret: string;
+  uri: string;
+  /** An inline `<svg>` of the URI (no script, no style: fits the pages' CSP). */
+  qrSvg: string;
+}
+
+/** `ok`: the method is saved; `wrong`: try again; `refused`: expired or tried too often, flow ended. */
+export type RegistrationCheck = 'ok' | 'wrong' | 'refused';
+
+export interface MethodRegistrationDeps {
+  flows: FlowStore;
+  methods: MethodStore;
+  sendCode: CodeSender;
+  /** Shown in the authenticator app beside the account name. */
+  issuerName: string;
+  log: FastifyBaseLogger;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * The steps of registering a reset method inside a `register` flow, shared by the registration
+ * pages of `/password-reset/register` and the sign-in's "More information required" interruption:
+ * an e-mail address proven by a code sent to it, or an authenticator app proven by a current code.
+ * @example
+ *   const registration = createMethodRegistration({ flows, methods, sendCode, issuerName: 'cloudsync', log });
+ *   const app = await registration.startApp(flowToken, 'adele@contoso.cloudsync.test');
+ *   if ((await registration.verify(flowToken, code)) === 'ok') continueSignIn();
+ */
+export function createMethodRegistration(deps: MethodRegistrationDeps) {
+  const { flows, methods } = deps;
+  return {
+    /** Sends a code to `address`; the flow then waits for it. */
+    async startEmail(token: string, rawAddress: string): Promise<EmailStart> {
+      const address = rawAddress.trim();
+      if (!EMAIL.test(address) || address.length > 254) return { ok: false, reason: 'invalid_address' };
+      const code = newCode();
+      await flows.challenge(token, 'email', code, address);
+      if (!(await deps.sendCode(address, code))) return { ok: false, reason: 'mail_unavailable' };
+      return { ok: true, prompt: `We sent a code to ${address}. It expires in 10 minutes.` };
+    },
+
+    /** A new TOTP secret for `accountName`; the flow then waits for a code the app computes from it. */
+    async startApp(token: string, accountName: string): Promise<AppStart> {
+      const secret = generateSecret();
+      await flows.challenge(token, 'authenticatorApp', undefined, secret);
+      const uri = generateURI({ issuer: deps.issuerName, label: accountName, secret });
+      return { secret, uri, qrSvg: qrSvg(uri) };
+    },
+
+    /** Checks the code; on success saves the method and ends the flow. */
+    async verify(token: string, code: string): Promise<RegistrationCheck> {
+      const state = await flows.find(token);
+      if (state?.purpose !== 'register' || !state.method || !state.pending_value) return 'refused';
+      const kind: ResetMethod = state.method === 'authenticatorApp' ? 'authenticatorApp' : 'email';
+      const result = await flows.checkCode(
+        token,
+        code,
+        totpCheck(kind === 'authenticatorApp' ? state.pending_value : undefined, code),
+      );
+      if (result === 'wrong') return 'wrong';
+      await flows.end(token);
+      if (result !== 'ok') return 'refused';
+      await methods.set(state.user_id, { kind, value: state.pending_value });
+      deps.log.info({ userId: state.user_id, method: kind }, 'reset method registered');
+      return 'ok';
+    },
+  };
+}
+
+export type MethodRegistration = ReturnType<typeof createMethodRegistration>;
+
+/** The QR code of `text` as an inline SVG image with a text alternative. */
+function qrSvg(text: string): string {
+  const svg = renderSVG(text, { ecc: 'M', border: 2, pixelSize: 5 });
+  return svg.replace(
+    /^<svg /,
+    '<svg role="img" aria-label="QR code of the authenticator key" width="180" height="180" ',
+  );
+}
