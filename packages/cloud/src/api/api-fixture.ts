@@ -1,11 +1,11 @@
 // For tests only: the whole cloud (buildCloudApp) on a loopback port with one tenant, and helpers
 // that get real access tokens through the sign-in's password grant.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { freePort } from '../../../../tests/harness/process.js';
 import { buildCloudApp, type CloudApp } from '../app.js';
 import type { Role } from '../auth/principal.js';
 import { loadConfig } from '../config.js';
@@ -39,18 +39,6 @@ function lineSink(lines: string[]): Writable {
       lines.push(chunk.toString());
       done();
     },
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
   });
 }
 

@@ -2,13 +2,13 @@
 // page, the password grant, the admin API — and then no password in what was logged.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import pino from 'pino';
+import { freePort } from '../../../../tests/harness/process.js';
 import { bearer, userToken } from '../../../../tests/support/tokens.js';
 import { buildCloudApp, type CloudApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -26,17 +26,6 @@ let cloud: CloudApp;
 let url: string;
 let adminUpn: string;
 let dataDir: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cloudsync-logs-'));
