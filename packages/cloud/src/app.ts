@@ -23,6 +23,7 @@ import { openStore, type Store } from './store/open-store.js';
 import { mountSyncIngest, type SyncIngest } from './sync-ingest/index.js';
 import { createAgentErrorLog } from './sync-ingest/provisioning-log.js';
 import type { SyncIngestTables } from './sync-ingest/schema.js';
+import { createSyncNotifications, type SyncNotifications } from './sync-notifications/index.js';
 
 /** A built (not yet listening) cloud: the Fastify app and the parts tests and commands may reach. */
 export interface CloudApp {
@@ -36,6 +37,8 @@ export interface CloudApp {
   syncIngest: SyncIngest;
   /** Self-service password reset: policy, registered methods, flows. */
   passwordReset: PasswordReset;
+  /** The notification e-mails of sync configurations and their outbox. */
+  syncNotifications: SyncNotifications;
   /** Stops the HTTP server, the purge timer and the store. */
   close(): Promise<void>;
 }
@@ -108,17 +111,28 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
     // Skip tokens are signed with a per-process secret: a restart invalidates open nextLinks, nothing else.
     const odata = createOData({ skipTokenSecret: randomBytes(32) });
     registerAdminApi(app, { directory, odata, access: auth, publicUrl: config.publicUrl });
+    const mailer =
+      options.mailer ??
+      (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined);
+    const syncNotifications = createSyncNotifications({
+      db: store.db,
+      clock,
+      log: app.log,
+      publicUrl: config.publicUrl,
+      ...(mailer ? { mailer } : {}),
+    });
+    const agentErrorLog = createAgentErrorLog(store.db.withTables<SyncIngestTables>(), () => clock.now());
     const cloudSync = await mountCloudSync(app, {
       db: store.db,
       clock,
       auth,
       publicUrl: config.publicUrl,
       defaultMappings: DEFAULT_MAPPINGS,
-      onAgentError: createAgentErrorLog(store.db.withTables<SyncIngestTables>(), () => clock.now()),
+      onAgentError: async (configurationId, error, agent) => {
+        await agentErrorLog(configurationId, error, agent);
+        await syncNotifications.agentError(configurationId, error, agent);
+      },
     });
-    const mailer =
-      options.mailer ??
-      (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined);
     const passwordReset = await mountPasswordReset(app, {
       db: store.db,
       auth,
@@ -135,7 +149,9 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       clock,
       access: auth,
       publicUrl: config.publicUrl,
+      notifications: syncNotifications,
     });
+    syncNotifications.start();
     await mountAdminCenter(app, { auth, db: store.db, publicUrl: config.publicUrl });
 
     const purge = setInterval(() => {
@@ -155,11 +171,13 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       cloudSync,
       syncIngest,
       passwordReset,
+      syncNotifications,
       async close() {
         if (closed) return;
         closed = true;
         clearInterval(purge);
         cloudSync.close();
+        await syncNotifications.close();
         await app.close();
         await store.close();
       },

@@ -14,6 +14,7 @@ import type { Clock } from '../directory/clock.js';
 import type { Directory } from '../directory/index.js';
 import type { Database } from '../store/schema.js';
 import type { ConfigurationView } from '../sync-config/configuration-store.js';
+import type { SyncNotifications } from '../sync-notifications/index.js';
 import type { ApplyContext, Outcome } from './apply-context.js';
 import { applyDelete, type StagedDelete } from './apply-delete.js';
 import { applyContactUpsert, applyGroupUpsert, applyMembers } from './apply-group-contact.js';
@@ -27,6 +28,8 @@ export interface SyncIngestDeps {
   directory: Directory;
   cloudSync: Pick<CloudSync, 'configurationForAgent' | 'leases' | 'configurations'>;
   clock: Clock;
+  /** E-mails the configuration's notification address about holds, quarantine and recovery. */
+  notifications?: Pick<SyncNotifications, 'cycleReported' | 'heldResolved'>;
 }
 
 interface Counts {
@@ -382,6 +385,13 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       lastCycleAt: now,
       counts: { ...counts },
     });
+    await deps.notifications?.cycleReported({
+      configurationId: configuration.id,
+      status,
+      reason,
+      quarantinedUntil: health.quarantinedUntil,
+      ...(held ? { held: { deletions: counts.pendingDeletes } } : {}),
+    });
   }
 
   /** `POST /agent/v1/cycles/:cycleId/end`. */
@@ -487,6 +497,7 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       status: 'healthy',
       reason: 'Held deletions were rejected by an administrator; nothing was deleted.',
     });
+    await deps.notifications?.heldResolved(configurationId);
     return { rejected: held.deletes.length };
   }
 

@@ -8,7 +8,7 @@ import type { Clock } from '../directory/clock.js';
 import type { Directory } from '../directory/index.js';
 import { createPasswordHashSync } from '../password-hash-sync/store-envelopes.js';
 import type { Database } from '../store/schema.js';
-import { createSyncIngest, type SyncIngest } from './cycles.js';
+import { createSyncIngest, type SyncIngest, type SyncIngestDeps } from './cycles.js';
 import { ingestAdminRoutes, registerIngestAgentRoutes } from './routes.js';
 
 export { createSyncIngest, type SyncIngest } from './cycles.js';
@@ -29,6 +29,7 @@ export async function mountSyncIngest(
     clock: Clock;
     access: AccessControl;
     publicUrl: string;
+    notifications?: SyncIngestDeps['notifications'];
   },
 ): Promise<SyncIngest> {
   const ingest = createSyncIngest(deps);

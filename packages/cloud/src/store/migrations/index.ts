@@ -4,6 +4,7 @@ import { signIn } from './0002-sign-in.js';
 import { agents } from './0003-agents.js';
 import { syncIngest } from './0004-sync-ingest.js';
 import { passwordReset } from './0005-password-reset.js';
+import { syncNotifications } from './0006-sync-notifications.js';
 
 /**
  * Every migration of the cloud, in the order they run. Kysely orders them by name, so each new
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-agents': agents,
   '0004-sync-ingest': syncIngest,
   '0005-password-reset': passwordReset,
+  '0006-sync-notifications': syncNotifications,
 };

@@ -1,0 +1,3 @@
+import { runNotificationsContract } from './notifications-contract.js';
+
+runNotificationsContract('SQLite', async () => ({}));
