@@ -1,0 +1,237 @@
+// The notification e-mail of a sync configuration, end to end: a whole cloud whose SMTP server is
+// the local mail sink, driven through the agent API as an agent drives it (lease, pages, end,
+// heartbeats). A held cycle, a quarantine and an agent error are each e-mailed once, and the
+// recovery once; the cloud's clock is moved past the quarantine's backoff.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import {
+  type Change,
+  cycleAcknowledgementSchema,
+  errorBodySchema,
+  PROTOCOL_VERSION,
+} from '@cloudsync/protocol';
+import { registerTestAgent, type TestAgent } from '../../../packages/cloud/src/agents/test-agent.js';
+import type { ApiFixture } from '../../../packages/cloud/src/api/api-fixture.js';
+import { type ResetCloud, startResetCloud } from '../password-reset/cloud-fixture.js';
+
+const DOMAIN = 'corp.example.test';
+const ADMIN_MAIL = 'sync-admins@contoso.example';
+const anchorOf = (n: number) => Buffer.alloc(16, n).toString('base64');
+
+function user(n: number, upn: string): Change {
+  return {
+    op: 'upsert',
+    objectType: 'user',
+    anchor: anchorOf(n),
+    objectGuid: `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    distinguishedName: `CN=u${n},OU=Staff,DC=corp,DC=example,DC=test`,
+    attributes: { userPrincipalName: upn, displayName: `User ${n}`, accountEnabled: true },
+  };
+}
+const deleted = (n: number): Change => ({
+  op: 'delete',
+  objectType: 'user',
+  anchor: anchorOf(n),
+  objectGuid: `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+});
+// A UPN whose cleaned local part ends in a dot at 64 characters: the cloud cannot write this user,
+// so every cycle that carries it counts one error (three in a row put the configuration in quarantine).
+const UNWRITABLE = user(90, `${'a'.repeat(63)}.b@${DOMAIN}`);
+
+let rc: ResetCloud;
+let agent: TestAgent;
+let configurationId: string;
+let version: number;
+let moved = 0;
+
+/** Moves the cloud's clock to one second after `iso`. */
+function moveClockPast(iso: string): void {
+  const by = Date.parse(iso) - (Date.now() + moved) + 1000;
+  assert.ok(by > 0, `the clock is already past ${iso}`);
+  moved += by;
+  rc.advance(by);
+}
+
+async function call(method: string, path: string, body?: unknown, token = rc.adminToken) {
+  const res = await fetch(`${rc.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, text };
+}
+
+/** One cycle as the agent runs it; returns the cycle end's acknowledgement, or the refusal. */
+async function runCycle(kind: 'full' | 'delta', changes: Change[]) {
+  const as = (m: string, p: string, b?: unknown) => call(m, p, b, agent.token);
+  const cycleId = randomUUID();
+  const lease = await as('POST', `/agent/v1/configurations/${configurationId}/lease`, { cycleId, kind });
+  assert.equal(lease.status, 200, lease.text);
+  try {
+    const base = { configurationId, configurationVersion: version, cycleId, kind };
+    const page = await as('POST', `/agent/v1/cycles/${cycleId}/pages`, { ...base, sequence: 1, changes });
+    if (page.status !== 200) return { refused: errorBodySchema.parse(page.body).code };
+    const at = new Date().toISOString();
+    const end = await as('POST', `/agent/v1/cycles/${cycleId}/end`, {
+      ...base,
+      pages: 1,
+      counts: { upserts: changes.length, deletes: 0, outOfScope: 0, unchanged: 0 },
+      startedAt: at,
+      endedAt: at,
+    });
+    assert.equal(end.status, 200, end.text);
+    return cycleAcknowledgementSchema.parse(end.body);
+  } finally {
+    await as('DELETE', `/agent/v1/configurations/${configurationId}/lease?cycleId=${cycleId}`);
+  }
+}
+
+const heartbeat = (lastError: unknown) =>
+  call(
+    'POST',
+    `/agent/v1/agents/${agent.agentId}/heartbeat`,
+    {
+      status: 'degraded',
+      currentCycle: null,
+      versions: { agent: '0.1.0', protocol: PROTOCOL_VERSION },
+      configurationVersions: { [configurationId]: version },
+      lastError,
+      sentAt: new Date().toISOString(),
+    },
+    agent.token,
+  );
+
+/** Every e-mail to the admins so far, after the outbox has sent what is due. */
+async function mails() {
+  await rc.cloud.syncNotifications.flush();
+  return rc.sink.messages().filter((m) => m.to.includes(ADMIN_MAIL));
+}
+
+const status = async () =>
+  (
+    (await call('GET', `/v1.0/cloudsync/configurations/${configurationId}`)).body as {
+      status: { state: string; reason: string | null };
+    }
+  ).status;
+
+before(async () => {
+  rc = await startResetCloud();
+  // registerTestAgent needs only the fixture's admin token and `call`.
+  const fx = {
+    adminToken: rc.adminToken,
+    call: (m: string, p: string, o: { token?: string | null; body?: unknown } = {}) =>
+      call(m, p, o.body, o.token ?? rc.adminToken),
+  } as ApiFixture;
+  agent = await registerTestAgent(fx, 'dc1.corp.example.test', [DOMAIN]);
+  const created = await call('POST', '/v1.0/cloudsync/configurations', {
+    domain: { dnsName: DOMAIN, netbiosName: 'CORP', sid: 'S-1-5-21-1-2-3' },
+    deleteGuard: { enabled: true, threshold: 2 },
+    notificationEmail: ADMIN_MAIL,
+  });
+  assert.equal(created.status, 201, created.text);
+  configurationId = (created.body as { id: string }).id;
+  const enabled = await call('POST', `/v1.0/cloudsync/configurations/${configurationId}/enable`);
+  assert.ok(enabled.status < 300, enabled.text);
+  version = (enabled.body as { version: number }).version;
+  const first = await runCycle(
+    'full',
+    [1, 2, 3, 4].map((n) => user(n, `u${n}@${DOMAIN}`)),
+  );
+  assert.ok('cycleState' in first && first.cycleState === 'accepted');
+});
+after(async () => {
+  await rc?.close();
+});
+
+test('a cycle held by the accidental-delete guard is e-mailed once, with what to do', async () => {
+  const held = await runCycle('delta', [deleted(1), deleted(2), deleted(3)]);
+  assert.ok('cycleState' in held && held.cycleState === 'held-by-delete-guard');
+  const [mail, ...more] = await mails();
+  assert.ok(mail, 'the hold was e-mailed');
+  assert.deepEqual(more, []);
+  assert.match(mail.raw, new RegExp(`Subject: \\[cloudsync\\] contoso: deletions held for ${DOMAIN}`));
+  assert.match(mail.text, /Tenant: +contoso \(contoso\.cloudsync\.test\)/);
+  assert.ok(mail.text.includes(`Sync configuration: ${DOMAIN} (id ${configurationId})`));
+  assert.match(mail.text, /delete 3 objects, more than the\s+accidental-delete threshold of 2/);
+  assert.ok(
+    mail.text.includes(
+      `POST ${rc.url}/v1.0/cloudsync/configurations/${configurationId}/heldDeletions/approve`,
+    ),
+    mail.text,
+  );
+
+  const again = await runCycle('delta', [deleted(1), deleted(2), deleted(3)]);
+  assert.ok('cycleState' in again && again.cycleState === 'held-by-delete-guard');
+  assert.equal((await mails()).length, 1, 'the same hold is not e-mailed again');
+  const rejected = await call(
+    'POST',
+    `/v1.0/cloudsync/configurations/${configurationId}/heldDeletions/reject`,
+  );
+  assert.equal(rejected.status, 200, rejected.text);
+  assert.equal((await mails()).length, 1, 'a decision is not e-mailed');
+});
+
+test('quarantine is e-mailed once with its reason and retry, a failed retry is not, the recovery is', async () => {
+  const before = (await mails()).length;
+  for (let i = 0; i < 3; i++) {
+    const ack = await runCycle('delta', [UNWRITABLE]);
+    assert.ok('counts' in ack && ack.counts.errors === 1, 'the unwritable user counts one error');
+  }
+  assert.equal((await status()).state, 'quarantine');
+  let all = await mails();
+  assert.equal(all.length, before + 1);
+  const quarantine = all.at(-1);
+  assert.match(
+    quarantine?.raw ?? '',
+    new RegExp(`Subject: \\[cloudsync\\] contoso: ${DOMAIN} is in quarantine`),
+  );
+  assert.match(quarantine?.text ?? '', /Reason: Quarantined after 3 failed cycles in a row/);
+  const retryAt = /Next automatic retry: (\S+) /.exec(quarantine?.text ?? '')?.[1] ?? '';
+  assert.ok(Date.parse(retryAt) > 0, quarantine?.text);
+
+  assert.deepEqual(await runCycle('delta', [UNWRITABLE]), { refused: 'CONFIG_QUARANTINED' });
+  moveClockPast(retryAt);
+  const retry = await runCycle('delta', [UNWRITABLE]);
+  assert.ok('counts' in retry && retry.counts.errors === 1);
+  assert.equal((await status()).state, 'quarantine', 'the failed retry goes back into quarantine');
+  assert.equal((await mails()).length, before + 1, 'and is not e-mailed again');
+
+  const next = /automatically at (\S+Z)/.exec((await status()).reason ?? '')?.[1] ?? '';
+  moveClockPast(next);
+  const healthy = await runCycle('delta', [user(5, `u5@${DOMAIN}`)]);
+  assert.ok('cycleState' in healthy && healthy.cycleState === 'accepted');
+  all = await mails();
+  assert.equal(all.length, before + 2);
+  assert.match(
+    all.at(-1)?.raw ?? '',
+    new RegExp(`Subject: \\[cloudsync\\] contoso: ${DOMAIN} is healthy again`),
+  );
+  assert.match(all.at(-1)?.text ?? '', /It had been in quarantine\./);
+  await runCycle('delta', [user(6, `u6@${DOMAIN}`)]);
+  assert.equal((await mails()).length, before + 2, 'healthy cycles after the recovery send nothing');
+});
+
+test('an agent error from the heartbeat is e-mailed once until a cycle succeeds', async () => {
+  const before = (await mails()).length;
+  const rights = { code: 'DRSR_MISSING_RIGHTS', message: 'DRSGetNCChanges: access denied', retryable: false };
+  assert.equal((await heartbeat(rights)).status, 200);
+  assert.equal((await status()).state, 'error');
+  await heartbeat(rights);
+  await heartbeat({ ...rights, message: 'DRSGetNCChanges: access denied (again)' });
+  let all = await mails();
+  assert.equal(all.length, before + 1, 'one e-mail for one error, however many heartbeats');
+  assert.match(all.at(-1)?.text ?? '', /The agent on dc1\.corp\.example\.test reports an error/);
+  assert.match(all.at(-1)?.text ?? '', /Error: +DRSR_MISSING_RIGHTS/);
+  assert.match(all.at(-1)?.text ?? '', /Replicating Directory Changes All/);
+
+  await runCycle('delta', [user(7, `u7@${DOMAIN}`)]);
+  assert.equal((await status()).state, 'healthy');
+  all = await mails();
+  assert.equal(all.length, before + 2);
+  assert.match(all.at(-1)?.text ?? '', /It had been in error state \(agent error\)\./);
+});
