@@ -2,49 +2,24 @@
 // headless Chromium: a licensed user sees an empty inbox, an unlicensed one a polite refusal, and
 // sign-out ends the cloud session (RP-initiated logout).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import { SYSTEM_ACTOR } from '../../../packages/cloud/src/directory/actor.js';
-import { startMailDemo } from '../../../packages/demo-mail/src/server.js';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.js';
-import { type ResetCloud, startResetCloud } from './cloud-fixture.js';
+import type { ResetCloud } from './cloud-fixture.js';
+import { type MailDemoCloud, startMailDemoCloud } from './mail-demo-fixture.js';
 
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+let mc: MailDemoCloud;
 let rc: ResetCloud;
+let demo: MailDemoCloud['demo'];
 let browser: TestBrowser;
-let demo: Awaited<ReturnType<typeof startMailDemo>>;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
-  rc = await startResetCloud();
-  const port = await freePort();
-  const demoUrl = `http://127.0.0.1:${port}`;
-  const app = await rc.cloud.auth.apps.create({
-    displayName: 'Mail',
-    credential: { type: 'public' },
-    grantTypes: ['authorization_code'],
-    redirectUris: [`${demoUrl}/callback`],
-    postLogoutRedirectUris: [`${demoUrl}/`],
-    firstParty: true,
-  });
-  demo = await startMailDemo({ cloudUrl: rc.url, clientId: app.clientId, port, allowInsecure: true });
+  mc = await startMailDemoCloud();
+  ({ rc, demo } = mc);
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
-  await demo?.close();
-  await rc?.close();
+  await mc?.close();
 });
 
 async function signIn(upn: string, password: string) {
@@ -61,11 +36,7 @@ async function signIn(upn: string, password: string) {
 
 test('a licensed user signs in to Mail and sees an empty inbox; sign-out ends the cloud session', async () => {
   const user = await rc.addUser('adele');
-  await rc.cloud.directory.users.update(SYSTEM_ACTOR, user.id, { usageLocation: 'GB' });
-  await rc.cloud.directory.licenses.assign(SYSTEM_ACTOR, user.id, {
-    addLicenses: [{ skuId: E3, disabledPlans: [] }],
-    removeLicenses: [],
-  });
+  await mc.license(user.id);
   const page = await signIn(user.upn, user.password);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Inbox');
   assert.equal(await page.getByRole('status').textContent(), 'Your inbox is empty.');

@@ -111,7 +111,7 @@ test('an authenticator app: the key is shown as text, link and QR code; a curren
   const secret = /<code id="totp-secret">([A-Z2-7]+)<\/code>/.exec(keyPage.html)?.[1] ?? '';
   assert.match(secret, /^[A-Z2-7]{16,}$/);
   assert.match(keyPage.html, new RegExp(`href="otpauth://totp/[^"]*secret=${secret}`));
-  assert.match(keyPage.html, /<svg role="img" aria-label="QR code of the authenticator key"/);
+  assert.match(keyPage.html, /<svg role="img" aria-label="QR image of the authenticator key"/);
   const callback = await browser.submit(
     keyPage,
     formAction(keyPage.html),
