@@ -4,52 +4,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { PROTOCOL_VERSION } from '@cloudsync/protocol';
-import { generate, generateSecret } from 'otplib';
-import { loadKey } from '../../../packages/agent/src/state/identity.js';
-import { createTokenSource, sendHttp } from '../../../packages/agent/src/uplink/index.js';
-import { enableWriteback } from '../../../packages/agent/src/writeback/enable.js';
-import {
-  createWritebackChannel,
-  createWritebackWorker,
-} from '../../../packages/agent/src/writeback/index.js';
-import { ADMIN_PASSWORD } from '../../../packages/cloud/src/api/api-fixture.js';
+import { generate } from 'otplib';
 import { createPasswordResetter } from '../../../packages/cloud/src/password-reset/reset-password.js';
 import type { PasswordResetExtraTables } from '../../../packages/cloud/src/password-reset/schema.js';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.js';
-import { adFromEnv, bindAs, createUser, withDomainRootAclLock } from '../../support/ad.js';
-import { type AgentFixture, agentLog, startAgentFixture } from '../sync/agent-fixture.js';
+import { adFromEnv, bindAs } from '../../support/ad.js';
+import type { AgentFixture } from '../sync/agent-fixture.js';
+import { startWritebackFixture, type WritebackFixture } from './writeback-fixture.js';
 
 const OLD = 'Old-Passw0rd!1';
+let wb: WritebackFixture;
 let fx: AgentFixture;
 let browser: TestBrowser;
-let user: { dn: string; sam: string; cloudId: string; upn: string };
-const totp = generateSecret();
-const worker = new AbortController();
-let running: Promise<void> | undefined;
-
-function startWorker() {
-  running = (async () => {
-    const rt = await fx.runtime();
-    const key = await loadKey(fx.stateDir);
-    if (!key) throw new Error('no agent key');
-    const { identity } = rt;
-    const tokens = createTokenSource({
-      clientId: identity.clientId,
-      tokenEndpoint: identity.tokenEndpoint,
-      privateKey: key.privateKey,
-      send: sendHttp,
-    });
-    const channel = createWritebackChannel({ apiBaseUrl: identity.apiBaseUrl, tokens, send: sendHttp });
-    await createWritebackWorker({
-      channel,
-      connectAd: rt.cycleDeps.connectAd,
-      privateKey: key.privateKey,
-      log: agentLog(),
-      waitSeconds: 2,
-    }).run(worker.signal);
-  })();
-}
+let user: WritebackFixture['user'];
+let totp: string;
 
 async function cloudHash(): Promise<string | null> {
   const row = await fx.fx.cloud.store.db
@@ -96,64 +64,30 @@ function kerberosAccepts(password: string): Promise<boolean> {
 }
 
 before(async () => {
-  fx = await startAgentFixture({ passwordHashSync: true });
-  const ad = adFromEnv();
+  wb = await startWritebackFixture({ password: OLD, sam: 'sspr', givenName: 'Reset', sn: 'Me' });
+  ({ fx, user, totp } = wb);
   // `cloudsync agent writeback enable`: rights for the service account in AD, writeback on.
-  const printed: string[] = [];
-  const granted = await withDomainRootAclLock(() =>
-    enableWriteback({
-      stateDir: fx.stateDir,
-      adminUser: `admin@${fx.fx.domain}`,
-      adminPassword: ADMIN_PASSWORD,
-      domainAdmin: ad.adminUpn,
-      domainAdminPassword: ad.adminPassword,
-      print: (line) => printed.push(line),
-    }),
-  );
-  assert.deepEqual(granted.map((g) => g.right).sort(), [
+  assert.deepEqual(wb.granted.map((g) => g.right).sort(), [
     'Reset Password',
     'Write lockoutTime',
     'Write pwdLastSet',
   ]);
   assert.ok(
-    printed.some((l) => /^granted Reset Password to /.test(l)),
-    printed.join('\n'),
+    wb.printed.some((l) => /^granted Reset Password to /.test(l)),
+    wb.printed.join('\n'),
   );
-  assert.ok(printed.some((l) => /^password writeback is on for /.test(l)));
+  assert.ok(wb.printed.some((l) => /^password writeback is on for /.test(l)));
   const policy = await fx.fx.call('GET', '/v1.0/cloudsync/passwordResetPolicy');
   const writeback = (policy.body as { writeback: { passwordWriteback: boolean; agents: unknown[] }[] })
     .writeback;
   assert.equal(writeback[0]?.passwordWriteback, true, 'the cloud shows writeback on, per agent');
   assert.equal(writeback[0]?.agents.length, 1);
-  const made = await createUser({ ou: fx.ou, sam: 'sspr', givenName: 'Reset', sn: 'Me', password: OLD });
-  await fx.cycle({ kind: 'full' });
-  // The agent is active for the cloud once it heartbeats (its service does this every 30 s).
-  const rt = await fx.runtime();
-  await rt.uplink.heartbeat({
-    status: 'idle',
-    currentCycle: null,
-    versions: { agent: '0.1.0', protocol: PROTOCOL_VERSION },
-    configurationVersions: {},
-    lastError: null,
-    sentAt: new Date().toISOString(),
-  });
-  rt.close();
-  const row = await fx.fx.cloud.store.db
-    .selectFrom('users')
-    .select(['id', 'user_principal_name'])
-    .where('on_premises_sam_account_name', '=', made.sam)
-    .executeTakeFirstOrThrow();
-  user = { dn: made.dn, sam: made.sam, cloudId: row.id, upn: row.user_principal_name };
-  await fx.fx.cloud.passwordReset.policies.update({ enabledFor: 'all' });
-  await fx.fx.cloud.passwordReset.methods.set(user.cloudId, { kind: 'authenticatorApp', value: totp });
   browser = await launchBrowser();
 });
 
 after(async () => {
-  worker.abort();
-  await running?.catch(() => undefined);
   await browser?.close();
-  await fx?.close();
+  await wb?.close();
 });
 
 test('the agent does not answer: the reset fails clearly within the bound and nothing changes', async () => {
@@ -196,7 +130,7 @@ async function resetInBrowser(newPassword: string) {
 }
 
 test('a too-short password is refused with AD’s own reason, and nothing changes', async () => {
-  startWorker();
+  wb.startWorker();
   const before = await cloudHash();
   const page = await resetInBrowser('Ab1!');
   const alert = page.getByRole('alert');
