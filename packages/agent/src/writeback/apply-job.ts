@@ -16,18 +16,21 @@ const pwdChange = (operation: 'replace' | 'add' | 'delete', password: string) =>
 const replace = (type: string, value: string) =>
   new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) });
 
-/** The anchor of an AD object as the cloud knows it: base64 of ms-DS-ConsistencyGuid, else objectGUID. */
+/**
+ * The anchor of an AD object as the cloud knows it (base64 of ms-DS-ConsistencyGuid, else objectGUID),
+ * whether it must change its password at next logon, and whether it is locked out (lockoutTime set).
+ */
 async function anchorOf(
   ad: AdConnection,
   dn: string,
-): Promise<{ anchor: string | undefined; mustChange: boolean }> {
+): Promise<{ anchor: string | undefined; mustChange: boolean; lockedOut: boolean }> {
   const [entry] = await ad.search(dn, {
     scope: 'base',
     filter: '(objectClass=user)',
-    attributes: ['objectGUID', 'mS-DS-ConsistencyGuid', 'pwdLastSet'],
+    attributes: ['objectGUID', 'mS-DS-ConsistencyGuid', 'pwdLastSet', 'lockoutTime'],
     explicitBufferAttributes: ['objectGUID', 'mS-DS-ConsistencyGuid'],
   });
-  if (!entry) return { anchor: undefined, mustChange: false };
+  if (!entry) return { anchor: undefined, mustChange: false, lockedOut: false };
   // A missing buffer attribute comes back as an empty array: only 16 bytes make an anchor.
   const guid = (value: unknown) => {
     const first = Array.isArray(value) ? value[0] : value;
@@ -35,7 +38,12 @@ async function anchorOf(
   };
   const bytes = guid(entry['mS-DS-ConsistencyGuid']) ?? guid(entry.objectGUID);
   const anchor = bytes?.toString('base64');
-  return { anchor, mustChange: String(entry.pwdLastSet ?? '') === '0' };
+  const lockout = String(entry.lockoutTime ?? '');
+  return {
+    anchor,
+    mustChange: String(entry.pwdLastSet ?? '') === '0',
+    lockedOut: lockout !== '' && lockout !== '0',
+  };
 }
 
 /** AD's own words, e.g. `0000052D: Constraint violation - check_password_restrictions: the password is too short...`. */
@@ -50,7 +58,8 @@ function adWords(err: AdError): { adErrorCode: string; adMessage: string } {
 /**
  * Applies one writeback job to AD over LDAPS: a reset replaces `unicodePwd`; a change deletes the old
  * value and adds the new one in one modify (AD then checks the old password and the history). Then,
- * as the job asks, `lockoutTime` 0 unlocks and `pwdLastSet` 0 keeps "must change at next logon".
+ * as the job asks, `lockoutTime` 0 unlocks a locked-out account and `pwdLastSet` 0 keeps "must change
+ * at next logon".
  * The DN must still carry the job's anchor, so a renamed or replaced object is never touched.
  */
 export async function applyWritebackJob(
@@ -68,7 +77,7 @@ export async function applyWritebackJob(
     ...(words ?? {}),
   });
   try {
-    const { anchor, mustChange } = await anchorOf(ad, job.distinguishedName);
+    const { anchor, mustChange, lockedOut } = await anchorOf(ad, job.distinguishedName);
     if (anchor !== job.anchor)
       return failed('VALIDATION_FAILED', {
         adErrorCode: 'anchor',
@@ -84,7 +93,8 @@ export async function applyWritebackJob(
       await ad.modify(job.distinguishedName, [pwdChange('replace', secret.newPassword)]);
     }
     const after: Change[] = [];
-    if (job.unlockAccount) after.push(replace('lockoutTime', '0'));
+    // Unlocking writes only to an account that is locked: the write costs AD a transaction.
+    if (job.unlockAccount && lockedOut) after.push(replace('lockoutTime', '0'));
     if (job.forceChangeAtNextLogon && mustChange) after.push(replace('pwdLastSet', '0'));
     if (after.length > 0) await ad.modify(job.distinguishedName, after);
     return { jobId: job.jobId, status: 'succeeded' };
