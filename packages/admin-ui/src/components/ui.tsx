@@ -1,4 +1,4 @@
-// Small building blocks shared by the pages: headings that take focus, errors in words, pagers.
+// Small building blocks shared by the pages: headings that take focus, errors in words, fields.
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { ApiError, messageOf } from '../api/client.js';
 
@@ -41,31 +41,6 @@ export function errorFor(error: unknown, field: string): unknown {
   return error instanceof ApiError && error.target && error.target.split(/[.[]/)[0] === field
     ? error
     : undefined;
-}
-
-export function Pager(props: {
-  label: string;
-  page: number;
-  hasPrevious: boolean;
-  hasNext: boolean;
-  onPrevious(): void;
-  onNext(): void;
-  count?: number | undefined;
-}) {
-  return (
-    <nav className="pager" aria-label={`${props.label} pages`}>
-      <button type="button" onClick={props.onPrevious} disabled={!props.hasPrevious}>
-        Previous page
-      </button>
-      <span aria-live="polite">
-        Page {props.page}
-        {props.count === undefined ? '' : ` · ${props.count} in all`}
-      </span>
-      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
-        Next page
-      </button>
-    </nav>
-  );
 }
 
 /** A labelled text field with its error beside it. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
+import { StatusNote } from '../components/form-parts.js';
 import { ErrorText, formatDate, Page } from '../components/ui.js';
 import { SimpleList } from './simple-list.js';
 
@@ -19,11 +20,7 @@ export function DeletedUsersPage() {
   return (
     <Page title="Deleted users">
       <ErrorText error={error} prefix="The user could not be restored" />
-      {restored ? (
-        <p role="status" className="ok">
-          {restored} was restored.
-        </p>
-      ) : null}
+      <StatusNote>{restored ? `${restored} was restored.` : null}</StatusNote>
       <SimpleList<User>
         label="Deleted users"
         reloadKey={tick}

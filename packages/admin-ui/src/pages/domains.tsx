@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, type List } from '../api/client.js';
 import { useLoad } from '../api/hooks.js';
 import type { DnsRecord, Domain } from '../api/types.js';
+import { TableHead } from '../components/list-parts.js';
 import { ErrorText, errorFor, Loading, Page, TextField } from '../components/ui.js';
 
 /** Domains: add one, show the TXT record to publish, verify. */
@@ -92,14 +93,7 @@ function DomainItem({ domain, onVerified }: { domain: Domain; onVerified(): void
       {records ? (
         <table>
           <caption>Publish this record in the DNS zone of {domain.id}, then verify.</caption>
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-              <th scope="col">TTL</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Type', 'Name', 'Value', 'TTL']} />
           <tbody>
             {records.map((r) => (
               <tr key={`${r.recordType}${r.text ?? ''}`}>

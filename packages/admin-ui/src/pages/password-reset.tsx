@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { useLoad } from '../api/hooks.js';
 import type { PasswordResetPolicy } from '../api/types.js';
+import { Checkbox, StatusNote } from '../components/form-parts.js';
+import { TableHead } from '../components/list-parts.js';
 import { ErrorText, errorFor, Loading, Page, TextField } from '../components/ui.js';
 
 const PATH = '/v1.0/cloudsync/passwordResetPolicy';
@@ -81,24 +83,18 @@ export function PasswordResetPage() {
           ) : null}
           <fieldset>
             <legend>Methods</legend>
-            <div className="check">
-              <input
-                id="m-email"
-                type="checkbox"
-                checked={draft.methods.includes('email')}
-                onChange={(e) => toggleMethod('email', e.target.checked)}
-              />
-              <label htmlFor="m-email">One-time code by e-mail</label>
-            </div>
-            <div className="check">
-              <input
-                id="m-totp"
-                type="checkbox"
-                checked={draft.methods.includes('authenticatorApp')}
-                onChange={(e) => toggleMethod('authenticatorApp', e.target.checked)}
-              />
-              <label htmlFor="m-totp">Authenticator app</label>
-            </div>
+            <Checkbox
+              id="m-email"
+              label="One-time code by e-mail"
+              checked={draft.methods.includes('email')}
+              onChange={(on) => toggleMethod('email', on)}
+            />
+            <Checkbox
+              id="m-totp"
+              label="Authenticator app"
+              checked={draft.methods.includes('authenticatorApp')}
+              onChange={(on) => toggleMethod('authenticatorApp', on)}
+            />
             <ErrorText error={errorFor(error, 'methods')} />
           </fieldset>
           <fieldset>
@@ -113,15 +109,13 @@ export function PasswordResetPage() {
                 ],
               ] as const
             ).map(([k, label]) => (
-              <div className="check" key={k}>
-                <input
-                  id={`o-${k}`}
-                  type="checkbox"
-                  checked={draft[k]}
-                  onChange={(e) => set(k, e.target.checked)}
-                />
-                <label htmlFor={`o-${k}`}>{label}</label>
-              </div>
+              <Checkbox
+                key={k}
+                id={`o-${k}`}
+                label={label}
+                checked={draft[k]}
+                onChange={(on) => set(k, on)}
+              />
             ))}
           </fieldset>
           <ErrorText
@@ -130,23 +124,13 @@ export function PasswordResetPage() {
           <button type="submit" className="primary">
             Save
           </button>
-          {saved ? (
-            <p role="status" className="ok">
-              Saved.
-            </p>
-          ) : null}
+          <StatusNote>{saved ? 'Saved.' : null}</StatusNote>
         </form>
       )}
       {policy.data?.writeback ? (
         <table>
           <caption>Password writeback to Active Directory (synced users reset through an agent)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Domain</th>
-              <th scope="col">Writeback</th>
-              <th scope="col">Agents</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Domain', 'Writeback', 'Agents']} />
           <tbody>
             {policy.data.writeback.map((w) => (
               <tr key={w.configurationId}>

@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type List } from '../api/client.js';
 import { useLoad, usePagedList } from '../api/hooks.js';
 import type { Configuration, ProvisioningEntry } from '../api/types.js';
-import { ErrorText, formatDate, Loading, Page, Pager, StatusBadge } from '../components/ui.js';
+import { Field } from '../components/form-parts.js';
+import { EmptyRow, ListStatus, Pager, TableHead } from '../components/list-parts.js';
+import { ErrorText, formatDate, Page, StatusBadge } from '../components/ui.js';
 import { download, provisioningCsv } from './download.js';
 
 interface Filters {
@@ -38,6 +40,20 @@ function listUrl(f: Filters): string {
   if (f.since) q.set('since', new Date(f.since).toISOString());
   if (f.until) q.set('until', new Date(f.until).toISOString());
   return `/v1.0/auditLogs/provisioning?${q.toString()}`;
+}
+
+/** A filter's options: "Any", then one a value, named by the value capitalised. */
+function anyOf(values: readonly string[]) {
+  return [
+    <option key="" value="">
+      Any
+    </option>,
+    ...values.map((v) => (
+      <option key={v} value={v}>
+        {v.charAt(0).toUpperCase() + v.slice(1)}
+      </option>
+    )),
+  ];
 }
 
 /** Provisioning logs: filters, a paged list, details with steps and modified properties, downloads. */
@@ -113,41 +129,22 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
           setApplied(draft);
         }}
       >
-        <div className="field">
-          <label htmlFor="pl-since">From</label>
+        <Field id="pl-since" label="From">
           <input type="datetime-local" {...field('since')} />
-        </div>
-        <div className="field">
-          <label htmlFor="pl-until">To</label>
+        </Field>
+        <Field id="pl-until" label="To">
           <input type="datetime-local" {...field('until')} />
-        </div>
-        <div className="field">
-          <label htmlFor="pl-status">Status</label>
-          <select {...field('status')}>
-            <option value="">Any</option>
-            <option value="success">Success</option>
-            <option value="warning">Warning</option>
-            <option value="failure">Failure</option>
-            <option value="skipped">Skipped</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="pl-action">Action</label>
-          <select {...field('action')}>
-            <option value="">Any</option>
-            <option value="create">Create</option>
-            <option value="update">Update</option>
-            <option value="delete">Delete</option>
-            <option value="disable">Disable</option>
-            <option value="other">Other</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="pl-identity">Identity (id, anchor, name or DN)</label>
+        </Field>
+        <Field id="pl-status" label="Status">
+          <select {...field('status')}>{anyOf(['success', 'warning', 'failure', 'skipped'])}</select>
+        </Field>
+        <Field id="pl-action" label="Action">
+          <select {...field('action')}>{anyOf(['create', 'update', 'delete', 'disable', 'other'])}</select>
+        </Field>
+        <Field id="pl-identity" label="Identity (id, anchor, name or DN)">
           <input type="search" {...field('identity')} />
-        </div>
-        <div className="field">
-          <label htmlFor="pl-configurationId">Configuration</label>
+        </Field>
+        <Field id="pl-configurationId" label="Configuration">
           <select {...field('configurationId')}>
             <option value="">Any</option>
             {(configs.data?.value ?? []).map((c) => (
@@ -156,22 +153,14 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <button type="submit">Apply filters</button>
       </form>
-      <ErrorText error={list.error} prefix="The provisioning logs could not be listed" />
-      {list.loading && list.items.length === 0 ? <Loading what="provisioning logs" /> : null}
+      <ListStatus list={list} what="provisioning logs" prefix="The provisioning logs could not be listed" />
       <div className="split">
         <table>
           <caption className="sr-only">Provisioning log entries, page {list.page}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Identity</th>
-              <th scope="col">Action</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Date', 'Identity', 'Action', 'Status']} />
           <tbody>
             {list.items.map((e) => (
               <tr key={e.id} aria-selected={selected?.id === e.id}>
@@ -187,23 +176,14 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
                 </td>
               </tr>
             ))}
-            {!list.loading && list.items.length === 0 ? (
-              <tr>
-                <td colSpan={4}>No entries match.</td>
-              </tr>
-            ) : null}
+            <EmptyRow list={list} colSpan={4}>
+              No entries match.
+            </EmptyRow>
           </tbody>
         </table>
         {selected ? <Details entry={selected} onClose={() => setSelected(undefined)} /> : null}
       </div>
-      <Pager
-        label="Provisioning logs"
-        page={list.page}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        onPrevious={list.previous}
-        onNext={list.next}
-      />
+      <Pager label="Provisioning logs" list={list} />
     </Page>
   );
 }
@@ -265,13 +245,7 @@ function Details({ entry, onClose }: { entry: ProvisioningEntry; onClose(): void
         <p>None.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Property</th>
-              <th scope="col">Old value</th>
-              <th scope="col">New value</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Property', 'Old value', 'New value']} />
           <tbody>
             {entry.modifiedProperties.map((m) => (
               <tr key={m.displayName}>

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from 'react';
 import { usePagedList } from '../api/hooks.js';
-import { ErrorText, Loading, Pager } from '../components/ui.js';
+import { Field } from '../components/form-parts.js';
+import { EmptyRow, ListStatus, Pager, TableHead } from '../components/list-parts.js';
 
 export interface Column<T> {
   header: string;
@@ -34,33 +35,27 @@ export function SimpleList<T extends { id: string }>(props: {
             setApplied(search.trim());
           }}
         >
-          <div className="field">
-            <label htmlFor={`${id}-search`}>{props.searchLabel}</label>
+          <Field id={`${id}-search`} label={props.searchLabel}>
             <input
               id={`${id}-search`}
               type="search"
               value={search}
               onChange={(e) => setSearch(e.target.value)}
             />
-          </div>
+          </Field>
           <button type="submit">Search</button>
         </form>
       ) : null}
-      <ErrorText error={list.error} prefix={`The ${props.label.toLowerCase()} could not be listed`} />
-      {list.loading && list.items.length === 0 ? <Loading what={props.label.toLowerCase()} /> : null}
+      <ListStatus
+        list={list}
+        what={props.label.toLowerCase()}
+        prefix={`The ${props.label.toLowerCase()} could not be listed`}
+      />
       <table>
         <caption className="sr-only">
           {props.label}, page {list.page}
         </caption>
-        <thead>
-          <tr>
-            {props.columns.map((c) => (
-              <th scope="col" key={c.header}>
-                {c.header}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={props.columns.map((c) => c.header)} />
         <tbody>
           {list.items.map((item) => (
             <tr key={item.id}>
@@ -69,22 +64,12 @@ export function SimpleList<T extends { id: string }>(props: {
               ))}
             </tr>
           ))}
-          {!list.loading && list.items.length === 0 ? (
-            <tr>
-              <td colSpan={props.columns.length}>Nothing to show.</td>
-            </tr>
-          ) : null}
+          <EmptyRow list={list} colSpan={props.columns.length}>
+            Nothing to show.
+          </EmptyRow>
         </tbody>
       </table>
-      <Pager
-        label={props.label}
-        page={list.page}
-        count={list.count}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        onPrevious={list.previous}
-        onNext={list.next}
-      />
+      <Pager label={props.label} list={list} />
     </>
   );
 }

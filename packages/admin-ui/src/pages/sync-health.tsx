@@ -3,6 +3,8 @@ import { api, type List } from '../api/client.js';
 import { useLoad } from '../api/hooks.js';
 import type { Configuration, Cycle } from '../api/types.js';
 import { BarChart } from '../components/bar-chart.js';
+import { Field } from '../components/form-parts.js';
+import { TableHead } from '../components/list-parts.js';
 import { ErrorText, formatDate, Loading, Page, StatusBadge } from '../components/ui.js';
 
 const shortTime = (iso: string) => new Date(iso).toISOString().slice(5, 16).replace('T', ' ');
@@ -32,8 +34,7 @@ export function SyncHealthPage() {
   return (
     <Page title="Sync health">
       <ErrorText error={configs.error} />
-      <div className="field">
-        <label htmlFor="sh-config">Configuration</label>
+      <Field id="sh-config" label="Configuration">
         <select id="sh-config" value={id} onChange={(e) => setId(e.target.value)}>
           {(configs.data?.value ?? []).map((c) => (
             <option key={c.id} value={c.id}>
@@ -41,7 +42,7 @@ export function SyncHealthPage() {
             </option>
           ))}
         </select>
-      </div>
+      </Field>
       {configs.data && configs.data.value.length === 0 ? (
         <p>
           No sync configuration yet. <a href="#/cloud-sync/new">Create one</a>.
@@ -76,15 +77,7 @@ export function SyncHealthPage() {
         <details>
           <summary>The cycles as a table</summary>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Kind</th>
-                <th scope="col">State</th>
-                <th scope="col">Duration (s)</th>
-                <th scope="col">Counts</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Started', 'Kind', 'State', 'Duration (s)', 'Counts']} />
             <tbody>
               {rows.map((c) => (
                 <tr key={c.id}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type List } from '../api/client.js';
 import { useLoad } from '../api/hooks.js';
 import type { Sku, User } from '../api/types.js';
+import { CardForm, Checkbox, Field, StatusNote } from '../components/form-parts.js';
 import { navigate } from '../components/router.js';
 import { ErrorText, errorFor, formatDate, Loading, Page, TextField } from '../components/ui.js';
 
@@ -119,15 +120,7 @@ function Properties({ user, onSaved }: { user: User; onSaved(): void }) {
     }
   };
   return (
-    <form
-      className="card"
-      aria-labelledby="props-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <h2 id="props-title">Properties</h2>
+    <CardForm titleId="props-title" title="Properties" onSubmit={() => void save()}>
       {EDITABLE.map((e) => (
         <TextField
           key={e.key}
@@ -148,12 +141,8 @@ function Properties({ user, onSaved }: { user: User; onSaved(): void }) {
       <button type="submit" className="primary">
         Save properties
       </button>
-      {saved ? (
-        <p role="status" className="ok">
-          Saved.
-        </p>
-      ) : null}
-    </form>
+      <StatusNote>{saved ? 'Saved.' : null}</StatusNote>
+    </CardForm>
   );
 }
 
@@ -203,8 +192,7 @@ function Licences({ user, onChanged }: { user: User; onChanged(): void }) {
             void change({ addLicenses: [{ skuId: choice, disabledPlans: [] }], removeLicenses: [] });
         }}
       >
-        <div className="field">
-          <label htmlFor="sku">Licence to assign</label>
+        <Field id="sku" label="Licence to assign">
           <select
             id="sku"
             value={choice}
@@ -218,7 +206,7 @@ function Licences({ user, onChanged }: { user: User; onChanged(): void }) {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <button type="submit" disabled={!choice}>
           Assign licence
         </button>
@@ -235,11 +223,10 @@ function ResetPassword({ user }: { user: User }) {
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
   return (
-    <form
-      className="card"
-      aria-labelledby="pw-title"
-      onSubmit={(e) => {
-        e.preventDefault();
+    <CardForm
+      titleId="pw-title"
+      title="Reset password"
+      onSubmit={() => {
         setError(undefined);
         setDone(false);
         api('PATCH', `/v1.0/users/${user.id}`, {
@@ -250,7 +237,6 @@ function ResetPassword({ user }: { user: User }) {
         }, setError);
       }}
     >
-      <h2 id="pw-title">Reset password</h2>
       <TextField
         label="New password"
         type="password"
@@ -260,17 +246,15 @@ function ResetPassword({ user }: { user: User }) {
         error={error}
         required
       />
-      <div className="check">
-        <input id="pw-force" type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
-        <label htmlFor="pw-force">Require a new password at next sign-in</label>
-      </div>
+      <Checkbox
+        id="pw-force"
+        label="Require a new password at next sign-in"
+        checked={force}
+        onChange={setForce}
+      />
       <button type="submit">Reset password</button>
-      {done ? (
-        <p role="status" className="ok">
-          The password was reset.
-        </p>
-      ) : null}
-    </form>
+      <StatusNote>{done ? 'The password was reset.' : null}</StatusNote>
+    </CardForm>
   );
 }
 

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { odataString } from '../api/client.js';
 import { usePagedList } from '../api/hooks.js';
 import type { User } from '../api/types.js';
-import { ErrorText, Loading, Page, Pager } from '../components/ui.js';
+import { Field } from '../components/form-parts.js';
+import { EmptyRow, ListStatus, Pager, TableHead } from '../components/list-parts.js';
+import { Page } from '../components/ui.js';
 
 const PAGE_SIZE = 25;
 const SELECT = 'id,displayName,userPrincipalName,onPremisesSyncEnabled,accountEnabled,usageLocation';
@@ -41,12 +43,10 @@ export function UsersPage() {
           setApplied((a) => ({ ...a, search }));
         }}
       >
-        <div className="field">
-          <label htmlFor="user-search">Search by name or UPN</label>
+        <Field id="user-search" label="Search by name or UPN">
           <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="user-source">Source</label>
+        </Field>
+        <Field id="user-source" label="Source">
           <select
             id="user-source"
             value={applied.source}
@@ -56,21 +56,13 @@ export function UsersPage() {
             <option value="synced">Synced from on-premises AD</option>
             <option value="cloud">Cloud only</option>
           </select>
-        </div>
+        </Field>
         <button type="submit">Search</button>
       </form>
-      <ErrorText error={list.error} prefix="The users could not be listed" />
-      {list.loading && list.items.length === 0 ? <Loading what="users" /> : null}
+      <ListStatus list={list} what="users" prefix="The users could not be listed" />
       <table>
         <caption className="sr-only">Users, page {list.page}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Display name</th>
-            <th scope="col">User principal name</th>
-            <th scope="col">On-premises sync enabled</th>
-            <th scope="col">Source</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Display name', 'User principal name', 'On-premises sync enabled', 'Source']} />
         <tbody>
           {list.items.map((u) => (
             <tr key={u.id}>
@@ -82,22 +74,12 @@ export function UsersPage() {
               <td>{u.onPremisesSyncEnabled ? 'Windows Server AD' : 'Cloud'}</td>
             </tr>
           ))}
-          {!list.loading && list.items.length === 0 ? (
-            <tr>
-              <td colSpan={4}>No users match.</td>
-            </tr>
-          ) : null}
+          <EmptyRow list={list} colSpan={4}>
+            No users match.
+          </EmptyRow>
         </tbody>
       </table>
-      <Pager
-        label="Users"
-        page={list.page}
-        count={list.count}
-        hasPrevious={list.hasPrevious}
-        hasNext={list.hasNext}
-        onPrevious={list.previous}
-        onNext={list.next}
-      />
+      <Pager label="Users" list={list} />
     </Page>
   );
 }

@@ -1,6 +1,7 @@
 import { api, type List } from '../../api/client.js';
 import { useLoad } from '../../api/hooks.js';
 import type { Agent, Configuration } from '../../api/types.js';
+import { TableHead } from '../../components/list-parts.js';
 import { ErrorText, formatDate, Loading, Page, StatusBadge } from '../../components/ui.js';
 
 /** Cloud sync: the agents and the configurations with their status and last cycle. */
@@ -21,14 +22,7 @@ export function CloudSyncPage() {
         <ErrorText error={configs.error} prefix="The configurations could not be listed" />
         {configs.loading && !configs.data ? <Loading what="configurations" /> : null}
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Domain</th>
-              <th scope="col">Status</th>
-              <th scope="col">Password hash sync</th>
-              <th scope="col">Last cycle</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Domain', 'Status', 'Password hash sync', 'Last cycle']} />
           <tbody>
             {(configs.data?.value ?? []).map((c) => (
               <tr key={c.id}>
@@ -63,15 +57,7 @@ export function CloudSyncPage() {
         <h2 id="agents-title">Agents</h2>
         <ErrorText error={agents.error} prefix="The agents could not be listed" />
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Host</th>
-              <th scope="col">Status</th>
-              <th scope="col">Version</th>
-              <th scope="col">Domains</th>
-              <th scope="col">Last contact</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Host', 'Status', 'Version', 'Domains', 'Last contact']} />
           <tbody>
             {(agents.data?.value ?? []).map((a) => (
               <tr key={a.id}>

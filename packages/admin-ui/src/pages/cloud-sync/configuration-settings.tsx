@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api/client.js';
 import type { AttributeMapping, Configuration, ObjectType, Scope } from '../../api/types.js';
+import { CardForm, Checkbox, Field, StatusNote } from '../../components/form-parts.js';
 import { ErrorText, TextField } from '../../components/ui.js';
 import { MappingEditor } from './mapping-editor.js';
 
@@ -55,6 +56,9 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
   const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(draftOf(config)), [config]);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const check = (k: 'passwordHashSync' | 'passwordWriteback' | 'guardEnabled', id: string, label: string) => (
+    <Checkbox id={id} label={label} checked={draft[k]} onChange={(v) => set(k, v)} />
+  );
   const t = targetOf(error);
   const save = async () => {
     setError(undefined);
@@ -75,39 +79,16 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
     }
   };
   return (
-    <form
-      className="card"
-      aria-labelledby="settings-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <h2 id="settings-title">Settings</h2>
-      <div className="check">
-        <input
-          id="cfg-phs"
-          type="checkbox"
-          checked={draft.passwordHashSync}
-          onChange={(e) => set('passwordHashSync', e.target.checked)}
-        />
-        <label htmlFor="cfg-phs">Password hash sync</label>
-      </div>
-      <div className="check">
-        <input
-          id="cfg-wb"
-          type="checkbox"
-          checked={draft.passwordWriteback}
-          onChange={(e) => set('passwordWriteback', e.target.checked)}
-        />
-        <label htmlFor="cfg-wb">
-          Password writeback (self-service reset of synced users, written to AD by the agent)
-        </label>
-      </div>
+    <CardForm titleId="settings-title" title="Settings" onSubmit={() => void save()}>
+      {check('passwordHashSync', 'cfg-phs', 'Password hash sync')}
+      {check(
+        'passwordWriteback',
+        'cfg-wb',
+        'Password writeback (self-service reset of synced users, written to AD by the agent)',
+      )}
       <fieldset>
         <legend>Scope</legend>
-        <div className="field">
-          <label htmlFor="cfg-scope">Synchronize</label>
+        <Field id="cfg-scope" label="Synchronize">
           <select
             id="cfg-scope"
             value={draft.scopeKind}
@@ -122,10 +103,9 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
             <option value="ous">Objects under these OUs</option>
             <option value="groups">Members of these groups</option>
           </select>
-        </div>
+        </Field>
         {draft.scopeKind === 'domain' ? null : (
-          <div className="field">
-            <label htmlFor="cfg-scope-dns">Distinguished names, one a line</label>
+          <Field id="cfg-scope-dns" label="Distinguished names, one a line">
             <textarea
               id="cfg-scope-dns"
               rows={3}
@@ -135,13 +115,12 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
               aria-describedby={t.startsWith('scope') ? 'cfg-scope-err' : undefined}
             />
             <ErrorText error={t.startsWith('scope') ? error : undefined} id="cfg-scope-err" />
-          </div>
+          </Field>
         )}
       </fieldset>
       <fieldset>
         <legend>Attribute mappings</legend>
-        <div className="field">
-          <label htmlFor="cfg-objtype">Object type</label>
+        <Field id="cfg-objtype" label="Object type">
           <select
             id="cfg-objtype"
             value={objectType}
@@ -155,7 +134,7 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
             <option value="group">Groups</option>
             <option value="contact">Contacts</option>
           </select>
-        </div>
+        </Field>
         <MappingEditor
           key={objectType}
           objectType={objectType}
@@ -169,15 +148,7 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
       </fieldset>
       <fieldset>
         <legend>Prevent accidental deletes</legend>
-        <div className="check">
-          <input
-            id="cfg-guard"
-            type="checkbox"
-            checked={draft.guardEnabled}
-            onChange={(e) => set('guardEnabled', e.target.checked)}
-          />
-          <label htmlFor="cfg-guard">Hold a cycle that deletes more than the threshold</label>
-        </div>
+        {check('guardEnabled', 'cfg-guard', 'Hold a cycle that deletes more than the threshold')}
         <TextField
           label="Accidental delete threshold"
           type="number"
@@ -204,11 +175,7 @@ export function ConfigurationSettings({ config, onSaved }: { config: Configurati
       <button type="submit" className="primary">
         Save configuration
       </button>
-      {saved ? (
-        <p role="status" className="ok">
-          Saved. Agents pull the new version before their next cycle.
-        </p>
-      ) : null}
-    </form>
+      <StatusNote>{saved ? 'Saved. Agents pull the new version before their next cycle.' : null}</StatusNote>
+    </CardForm>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import { useLoad } from '../../api/hooks.js';
 import type { Configuration } from '../../api/types.js';
+import { StatusNote } from '../../components/form-parts.js';
 import { ErrorText, formatDate, Loading, Page, StatusBadge } from '../../components/ui.js';
 import { ConfigurationSettings } from './configuration-settings.js';
 import { HeldDeletions } from './held-deletions.js';
@@ -96,11 +97,7 @@ function StatusCard({ config, onChanged }: { config: Configuration; onChanged():
         <a href={`#/provisioning-logs?configurationId=${config.id}`}>Provisioning logs</a>
         <a href="#/sync-health">Sync health</a>
       </div>
-      {note ? (
-        <p role="status" className="ok">
-          {note}
-        </p>
-      ) : null}
+      <StatusNote>{note}</StatusNote>
       <ErrorText error={error} />
     </section>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { useLoad } from '../../api/hooks.js';
 import type { HeldDeletions as Held } from '../../api/types.js';
+import { StatusNote } from '../../components/form-parts.js';
 import { ErrorText, formatDate } from '../../components/ui.js';
 
 /** Deletions the accidental-delete guard held: approve (delete them) or reject (keep the objects). */
@@ -51,11 +52,7 @@ export function HeldDeletions(props: { configurationId: string }) {
           </div>
         </>
       )}
-      {note ? (
-        <p role="status" className="ok">
-          {note}
-        </p>
-      ) : null}
+      <StatusNote>{note}</StatusNote>
       <ErrorText error={error} />
     </section>
   );

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import type { AttributeMapping, MappingSource, ObjectType } from '../../api/types.js';
+import { Field } from '../../components/form-parts.js';
+import { TableHead } from '../../components/list-parts.js';
 import { ErrorText } from '../../components/ui.js';
 
 interface PreviewRow {
@@ -192,8 +194,7 @@ export function MappingEditor(props: {
       >
         Add mapping
       </button>
-      <div className="field">
-        <label htmlFor={`sample-${objectType}`}>Sample {objectType} (AD attributes as JSON)</label>
+      <Field id={`sample-${objectType}`} label={<>Sample {objectType} (AD attributes as JSON)</>}>
         <textarea
           id={`sample-${objectType}`}
           className="code"
@@ -203,19 +204,14 @@ export function MappingEditor(props: {
           aria-describedby={previewError ? `sample-${objectType}-err` : undefined}
         />
         <ErrorText error={previewError} id={`sample-${objectType}-err`} />
-      </div>
+      </Field>
       <button type="button" onClick={() => void runPreview()}>
         Preview mappings
       </button>
       {preview ? (
         <table>
           <caption>Preview of the {objectType} mappings against the sample</caption>
-          <thead>
-            <tr>
-              <th scope="col">Target</th>
-              <th scope="col">Result</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Target', 'Result']} />
           <tbody>
             {preview.map((p, i) => (
               <tr key={`${p.target}-${i.toString()}`} className={p.ok ? undefined : 'row-error'}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type List } from '../../api/client.js';
 import { useLoad } from '../../api/hooks.js';
 import type { Agent, Configuration } from '../../api/types.js';
+import { Checkbox, Field } from '../../components/form-parts.js';
 import { navigate } from '../../components/router.js';
 import { ErrorText, errorFor, Page, TextField } from '../../components/ui.js';
 
@@ -42,8 +43,7 @@ export function NewConfigurationPage() {
           void create();
         }}
       >
-        <div className="field">
-          <label htmlFor="nc-domain">Active Directory domain</label>
+        <Field id="nc-domain" label="Active Directory domain">
           <select
             id="nc-domain"
             value={dnsName}
@@ -61,7 +61,7 @@ export function NewConfigurationPage() {
           <small id="nc-domain-hint" className="hint">
             The domains the registered agents serve.
           </small>
-        </div>
+        </Field>
         <TextField
           label="NetBIOS name"
           value={netbiosName}
@@ -77,10 +77,7 @@ export function NewConfigurationPage() {
           required
           error={errorFor(error, 'domain')}
         />
-        <div className="check">
-          <input id="nc-phs" type="checkbox" checked={phs} onChange={(e) => setPhs(e.target.checked)} />
-          <label htmlFor="nc-phs">Password hash sync</label>
-        </div>
+        <Checkbox id="nc-phs" label="Password hash sync" checked={phs} onChange={setPhs} />
         <ErrorText error={error && !errorFor(error, 'domain') ? error : undefined} />
         <button type="submit" className="primary" disabled={!dnsName}>
           Create

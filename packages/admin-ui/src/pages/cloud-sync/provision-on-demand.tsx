@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import type { ProvisionRun } from '../../api/types.js';
+import { CardForm } from '../../components/form-parts.js';
 import { StatusBadge, TextField } from '../../components/ui.js';
 
 const DONE = new Set(['succeeded', 'failed', 'expired', 'cancelled']);
@@ -32,15 +33,7 @@ export function ProvisionOnDemand(props: { configurationId: string }) {
     }
   };
   return (
-    <form
-      className="card"
-      aria-labelledby="pod-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void start();
-      }}
-    >
-      <h2 id="pod-title">Provision on demand</h2>
+    <CardForm titleId="pod-title" title="Provision on demand" onSubmit={() => void start()}>
       <TextField
         label="Distinguished name of the AD object"
         hint="e.g. CN=Bobby Tables,OU=Staff,DC=corp,DC=example,DC=test"
@@ -72,6 +65,6 @@ export function ProvisionOnDemand(props: { configurationId: string }) {
           </ol>
         </div>
       ) : null}
-    </form>
+    </CardForm>
   );
 }
