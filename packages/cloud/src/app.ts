@@ -23,7 +23,7 @@ import { openStore, type Store } from './store/open-store.js';
 import { mountSyncIngest, type SyncIngest } from './sync-ingest/index.js';
 import { createAgentErrorLog } from './sync-ingest/provisioning-log.js';
 import type { SyncIngestTables } from './sync-ingest/schema.js';
-import { createSyncNotifications, type SyncNotifications } from './sync-notifications/index.js';
+import { mountSyncNotifications, type SyncNotifications } from './sync-notifications/index.js';
 
 /** A built (not yet listening) cloud: the Fastify app and the parts tests and commands may reach. */
 export interface CloudApp {
@@ -114,11 +114,12 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
     const mailer =
       options.mailer ??
       (config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined);
-    const syncNotifications = createSyncNotifications({
+    const syncNotifications = mountSyncNotifications(app, {
       db: store.db,
       clock,
       log: app.log,
       publicUrl: config.publicUrl,
+      access: auth,
       ...(mailer ? { mailer } : {}),
     });
     const agentErrorLog = createAgentErrorLog(store.db.withTables<SyncIngestTables>(), () => clock.now());
@@ -151,7 +152,6 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       publicUrl: config.publicUrl,
       notifications: syncNotifications,
     });
-    syncNotifications.start();
     await mountAdminCenter(app, { auth, db: store.db, publicUrl: config.publicUrl });
 
     const purge = setInterval(() => {

@@ -44,12 +44,12 @@ const schema = z
     dnsServers: z.array(z.string().min(1)).default([]),
     /** pino log level. Env CLOUDSYNC_LOG_LEVEL, flag --log-level. Default `info`. */
     logLevel: z.enum(LOG_LEVELS).default('info'),
-    /** SMTP server for password reset codes, e.g. `smtp://127.0.0.1:2525`. Env CLOUDSYNC_SMTP_URL. Default: none (e-mail codes unavailable). */
+    /** SMTP server for password reset codes and sync notification e-mails, e.g. `smtp://127.0.0.1:2525`. Env CLOUDSYNC_SMTP_URL. Default: none (e-mail codes unavailable; notifications wait in their outbox). */
     smtpUrl: z
       .string()
       .regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL')
       .optional(),
-    /** Sender of password reset e-mail. Env CLOUDSYNC_MAIL_FROM. Default `cloudsync <no-reply@cloudsync.test>`. */
+    /** Sender of password reset and sync notification e-mail. Env CLOUDSYNC_MAIL_FROM. Default `cloudsync <no-reply@cloudsync.test>`. */
     mailFrom: z.string().min(3).default('cloudsync <no-reply@cloudsync.test>'),
   })
   .refine((c) => Boolean(c.tlsCert) === Boolean(c.tlsKey), {

@@ -235,3 +235,22 @@ test('an agent error from the heartbeat is e-mailed once until a cycle succeeds'
   assert.equal(all.length, before + 2);
   assert.match(all.at(-1)?.text ?? '', /It had been in error state \(agent error\)\./);
 });
+
+test('the admin API lists the e-mails of a configuration, newest first, with their status', async () => {
+  const sent = await mails();
+  const list = await call('GET', `/v1.0/cloudsync/configurations/${configurationId}/notifications?top=50`);
+  assert.equal(list.status, 200, list.text);
+  const value = (
+    list.body as { value: { kind: string; status: string; recipient: string; subject: string }[] }
+  ).value;
+  assert.deepEqual(
+    value.map((n) => n.kind),
+    ['recovered', 'agent-error', 'recovered', 'quarantine', 'held'],
+  );
+  assert.ok(value.every((n) => n.status === 'sent' && n.recipient === ADMIN_MAIL));
+  assert.equal(value.length, sent.length);
+  const anonymous = await fetch(`${rc.url}/v1.0/cloudsync/configurations/${configurationId}/notifications`);
+  assert.equal(anonymous.status, 401);
+  const bad = await call('GET', `/v1.0/cloudsync/configurations/${configurationId}/notifications?top=0`);
+  assert.equal(bad.status, 400);
+});

@@ -45,7 +45,7 @@ const mail = (s: MailSubject, title: string, lines: string[]): Composed => ({
 /** The accidental-delete guard held a cycle: how many deletions, the threshold, how to decide. */
 export function heldMail(
   s: MailSubject,
-  held: { deletions: number; threshold: number; heldAt: string; cycleId: string | null },
+  held: { deletions: number; threshold: number; heldAt: string },
 ): Composed {
   const l = links(s);
   return mail(s, `deletions held for ${s.domain}`, [
@@ -61,7 +61,7 @@ export function heldMail(
     '   and fix the cause on premises (objects deleted by mistake, an OU moved out of scope).',
     '   If deletions this large are normal, raise the threshold (deleteGuard.threshold).',
     '',
-    `Held at ${held.heldAt}${held.cycleId ? ` (cycle ${held.cycleId})` : ''}.`,
+    `Held at ${held.heldAt}.`,
     ...footer('This hold is e-mailed once; a new hold after a decision is e-mailed again.'),
   ]);
 }

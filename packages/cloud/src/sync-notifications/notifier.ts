@@ -20,7 +20,6 @@ export interface CycleReport {
   configurationId: string;
   status: 'healthy' | 'error' | 'quarantine';
   reason: string | null;
-  cycleId?: string;
   /** Set when the accidental-delete guard held the cycle. */
   held?: { deletions: number };
   /** When the quarantine's automatic retry is. */
@@ -241,7 +240,6 @@ export function createSyncNotifications(deps: SyncNotificationsDeps): SyncNotifi
               deletions,
               threshold: t.threshold,
               heldAt: clock.now().toISOString(),
-              cycleId: report.cycleId ?? null,
             }),
           );
         } else if (report.status === 'quarantine') {
