@@ -6,6 +6,16 @@ import { type Kysely, type Migration, sql } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: migrations run against an untyped schema by design
 type Db = Kysely<any>;
 
+/** The unique index `<table>_immutable_id` on a synced table's anchor, `on_premises_immutable_id`. */
+function createAnchorIndex(db: Db, table: 'users' | 'groups' | 'contacts') {
+  return db.schema
+    .createIndex(`${table}_immutable_id`)
+    .unique()
+    .on(table)
+    .column('on_premises_immutable_id')
+    .execute();
+}
+
 export const directory: Migration = {
   async up(db: Db) {
     await db.schema
@@ -48,12 +58,7 @@ export const directory: Migration = {
       .addColumn('deleted_at', 'text')
       .execute();
     await db.schema.createIndex('users_upn_key').unique().on('users').column('upn_key').execute();
-    await db.schema
-      .createIndex('users_immutable_id')
-      .unique()
-      .on('users')
-      .column('on_premises_immutable_id')
-      .execute();
+    await createAnchorIndex(db, 'users');
     await db.schema.createIndex('users_deleted_id').on('users').columns(['deleted_at', 'id']).execute();
     await db.schema
       .createIndex('users_lower_upn')
@@ -86,12 +91,7 @@ export const directory: Migration = {
       .addColumn('on_premises_last_sync_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createIndex('groups_immutable_id')
-      .unique()
-      .on('groups')
-      .column('on_premises_immutable_id')
-      .execute();
+    await createAnchorIndex(db, 'groups');
     await db.schema
       .createIndex('groups_lower_display_name')
       .on('groups')
@@ -124,12 +124,7 @@ export const directory: Migration = {
       .addColumn('on_premises_last_sync_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createIndex('contacts_immutable_id')
-      .unique()
-      .on('contacts')
-      .column('on_premises_immutable_id')
-      .execute();
+    await createAnchorIndex(db, 'contacts');
 
     await db.schema
       .createTable('domains')
