@@ -1,7 +1,6 @@
 import type { ErrorBody } from '@cloudsync/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../directory/clock.js';
-import { readOrganization } from '../directory/organization.js';
 import type { Mailer } from '../password-reset/mailer.js';
 import type { Database } from '../store/schema.js';
 import {
@@ -87,21 +86,25 @@ export function createSyncNotifications(deps: SyncNotificationsDeps): SyncNotifi
   let timers: NodeJS.Timeout[] = [];
   let closed = false;
 
-  async function target(configurationId: string): Promise<Target | undefined> {
-    const row = await db
+  /** Where and about what to e-mail; read with `q` (the caller's transaction, if any). */
+  async function target(
+    configurationId: string,
+    q: Kysely<SyncNotificationDatabase> = db,
+  ): Promise<Target | undefined> {
+    const row = await q
       .selectFrom('sync_configurations')
       .select(['notification_email', 'domain_dns_name', 'delete_threshold'])
       .where('id', '=', configurationId)
       .executeTakeFirst();
     if (!row?.notification_email) return undefined;
-    const org = await readOrganization(deps.db);
-    const initial = org?.verifiedDomains.find((d) => d.isInitial)?.name ?? '';
+    const tenant = await q.selectFrom('tenant').select('display_name').executeTakeFirst();
+    const initial = await q.selectFrom('domains').select('id').where('is_initial', '=', 1).executeTakeFirst();
     return {
       recipient: row.notification_email,
       threshold: Number(row.delete_threshold),
       about: {
-        tenantName: org?.displayName ?? 'cloudsync',
-        initialDomain: initial,
+        tenantName: tenant?.display_name ?? 'cloudsync',
+        initialDomain: initial?.id ?? '',
         configurationId,
         domain: row.domain_dns_name,
         publicUrl: deps.publicUrl.replace(/\/$/, ''),
@@ -159,7 +162,6 @@ export function createSyncNotifications(deps: SyncNotificationsDeps): SyncNotifi
 
   /** Forgets cleared conditions; after a quarantine or agent error that was e-mailed, e-mails the recovery. */
   async function clear(configurationId: string, conditions: NotifiedCondition[], recovery: boolean) {
-    const t = recovery ? await target(configurationId) : undefined;
     const queued = await db.transaction().execute(async (trx) => {
       const cleared = await trx
         .deleteFrom('sync_notification_state')
@@ -168,7 +170,9 @@ export function createSyncNotifications(deps: SyncNotificationsDeps): SyncNotifi
         .returning('condition')
         .execute();
       const after = [...new Set(cleared.map((c) => c.condition).filter((c) => c !== 'held'))];
-      if (!t || after.length === 0) return false;
+      // Most cycles clear nothing: the configuration is read only when a recovery is to be e-mailed.
+      const t = recovery && after.length > 0 ? await target(configurationId, trx) : undefined;
+      if (!t) return false;
       const what = after.map((c) => (c === 'quarantine' ? 'quarantine' : 'error state (agent error)'));
       await queue(
         trx,
