@@ -13,6 +13,7 @@ import {
 } from '@cloudsync/protocol';
 import { registerTestAgent, type TestAgent } from '../../../packages/cloud/src/agents/test-agent.js';
 import type { ApiFixture } from '../../../packages/cloud/src/api/api-fixture.js';
+import { startMailSink } from '../../../packages/cloud/src/mail-sink/mail-sink.js';
 import { type ResetCloud, startResetCloud } from '../password-reset/cloud-fixture.js';
 
 const DOMAIN = 'corp.example.test';
@@ -256,4 +257,43 @@ test('the admin API lists the e-mails of a configuration, newest first, with the
   assert.equal(anonymous.status, 401);
   const bad = await call('GET', `/v1.0/cloudsync/configurations/${configurationId}/notifications?top=0`);
   assert.equal(bad.status, 400);
+});
+
+test('with the SMTP server down the heartbeat still succeeds, and the e-mail goes out once it is back', async () => {
+  const port = rc.sink.port;
+  await rc.sink.close();
+  const unreachable = { code: 'AD_UNREACHABLE', message: 'dc1 did not answer on 636', retryable: true };
+  assert.equal((await heartbeat(unreachable)).status, 200);
+  assert.equal((await status()).state, 'error');
+  await rc.cloud.syncNotifications.flush();
+  const list = async () =>
+    (
+      (await call('GET', `/v1.0/cloudsync/configurations/${configurationId}/notifications`)).body as {
+        value: {
+          kind: string;
+          status: string;
+          attempts: number;
+          nextAttemptDateTime: string;
+          lastError: string;
+        }[];
+      }
+    ).value[0];
+  const pending = await list();
+  assert.equal(pending?.kind, 'agent-error');
+  assert.equal(pending?.status, 'pending');
+  assert.ok((pending?.attempts ?? 0) >= 1);
+  assert.match(pending?.lastError ?? '', /ECONNREFUSED/);
+
+  const back = await startMailSink({ port });
+  try {
+    moveClockPast(pending?.nextAttemptDateTime ?? '');
+    await rc.cloud.syncNotifications.flush();
+    await rc.cloud.syncNotifications.flush();
+    const got = back.messages().filter((m) => m.to.includes(ADMIN_MAIL));
+    assert.equal(got.length, 1, 'sent once, after the retry');
+    assert.match(got[0]?.text ?? '', /Error: +AD_UNREACHABLE/);
+    assert.equal((await list())?.status, 'sent');
+  } finally {
+    await back.close();
+  }
 });
