@@ -5,12 +5,6 @@ import { isSet } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { AuditCategory, AuditEvent, AuditLog } from './audit-log.js';
 
-/** What an audited write needs of a directory object's row: its name, and whether sync masters it. */
-export interface ObjectRow {
-  display_name: string;
-  on_premises_sync_enabled: Flag;
-}
-
 /**
  * Refuses to delete an on-premises-mastered object unless the sync ingest (`bySync`) asks; `how`
  * tells the admin where to delete it instead.
@@ -26,32 +20,36 @@ export function refuseSyncedDelete(
 }
 
 /**
- * Audited writes on one kind of directory object (contacts, groups): each runs in one transaction,
- * loads the object's row (404 when missing) and names it as the audit event's target before `work`.
+ * Audited writes on one kind of directory object (users, groups, contacts): each runs in one
+ * transaction, loads the object's row (404 when missing) and names it as the audit event's target
+ * (its id, and the name `nameOf` gives) before `work`.
  * @example
- *   const writes = objectWrites({ audit, requireRow, category: 'GroupManagement', type: 'Group' });
+ *   const writes = objectWrites({ audit, requireRow, category: 'GroupManagement', type: 'Group', nameOf });
  *   await writes.change(actor, id, { activity: 'Update group', operationType: 'Update' }, work);
  */
-export function objectWrites<Row extends ObjectRow>({
+export function objectWrites<Row extends { id: string; on_premises_sync_enabled: Flag }>({
   audit,
   requireRow,
   category,
   type,
+  nameOf,
 }: {
   audit: AuditLog;
   requireRow: (trx: Kysely<Database>, id: string) => Promise<Row>;
   category: AuditCategory;
   type: string;
+  nameOf: (row: Row) => string;
 }) {
   function change<T>(
     actor: Actor,
+    /** The id (or, for users, the UPN) `requireRow` finds the object by. */
     id: string,
     what: Pick<AuditEvent, 'activity' | 'operationType'>,
     work: (trx: Kysely<Database>, row: Row, event: AuditEvent) => Promise<T>,
   ): Promise<T> {
     return audit.audited(actor, { category, ...what }, async (trx, event) => {
       const row = await requireRow(trx, id);
-      event.target = { id, type, name: row.display_name };
+      event.target = { id: row.id, type, name: nameOf(row) };
       return work(trx, row, event);
     });
   }

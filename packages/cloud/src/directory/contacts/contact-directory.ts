@@ -3,6 +3,7 @@ import { notFound, syncMastered } from '../../errors.js';
 import type { ContactsTable, Database } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
+import { objectReads } from '../object-reads.js';
 import { objectWrites } from '../object-writes.js';
 import type { DirectoryServiceDeps } from '../service-deps.js';
 import { timeOrderedId } from '../time-ordered-id.js';
@@ -84,7 +85,15 @@ export function createContactDirectory({ db, audit, clock }: DirectoryServiceDep
     if (!row) throw notFound(id);
     return row;
   }
-  const writes = objectWrites({ audit, requireRow, category: 'DirectoryManagement', type: 'Contact' });
+  const writes = objectWrites({
+    audit,
+    requireRow,
+    category: 'DirectoryManagement',
+    type: 'Contact',
+    nameOf: (row) => row.display_name,
+  });
+  const query = (): ContactQuery => db.selectFrom('contacts').selectAll();
+  const { get, list } = objectReads({ db, requireRow, query, toModel: toContact });
 
   function blank(id: string): ContactsTable {
     return {
@@ -120,14 +129,6 @@ export function createContactDirectory({ db, audit, clock }: DirectoryServiceDep
         return toContact(row);
       },
     );
-  }
-
-  async function get(id: string): Promise<DirectoryContact> {
-    return toContact(await requireRow(db, id));
-  }
-
-  async function list(refine: (q: ContactQuery) => ContactQuery): Promise<DirectoryContact[]> {
-    return (await refine(db.selectFrom('contacts').selectAll()).execute()).map(toContact);
   }
 
   async function update(actor: Actor, id: string, patch: Partial<ContactInput>): Promise<DirectoryContact> {
@@ -189,8 +190,6 @@ export function createContactDirectory({ db, audit, clock }: DirectoryServiceDep
       },
     );
   }
-
-  const query = (): ContactQuery => db.selectFrom('contacts').selectAll();
 
   return { create, get, list, update, remove, upsertSyncedContact, query };
 }

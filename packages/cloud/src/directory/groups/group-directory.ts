@@ -3,6 +3,8 @@ import { notFound, syncMastered } from '../../errors.js';
 import type { Database, GroupsTable } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
+import { CLOUD_ONLY_COLUMNS } from '../cloud-only.js';
+import { objectReads } from '../object-reads.js';
 import { objectWrites } from '../object-writes.js';
 import type { DirectoryServiceDeps } from '../service-deps.js';
 import { timeOrderedId } from '../time-ordered-id.js';
@@ -33,7 +35,15 @@ export function createGroupDirectory({ db, audit, clock }: DirectoryServiceDeps)
     if (!row) throw notFound(id);
     return row;
   }
-  const writes = objectWrites({ audit, requireRow, category: 'GroupManagement', type: 'Group' });
+  const writes = objectWrites({
+    audit,
+    requireRow,
+    category: 'GroupManagement',
+    type: 'Group',
+    nameOf: (row) => row.display_name,
+  });
+  const query = (): GroupQuery => db.selectFrom('groups').selectAll();
+  const { get, list } = objectReads({ db, requireRow, query, toModel: toDirectoryGroup });
 
   async function create(actor: Actor, input: NewGroup): Promise<DirectoryGroup> {
     const id = timeOrderedId();
@@ -55,27 +65,13 @@ export function createGroupDirectory({ db, audit, clock }: DirectoryServiceDeps)
           mail_enabled: input.mailEnabled ? 1 : 0,
           security_enabled: input.securityEnabled ? 1 : 0,
           group_types: JSON.stringify(input.groupTypes ?? []),
-          on_premises_sync_enabled: 0,
-          on_premises_immutable_id: null,
-          on_premises_sam_account_name: null,
-          on_premises_distinguished_name: null,
-          on_premises_domain_name: null,
-          on_premises_security_identifier: null,
-          on_premises_last_sync_at: null,
+          ...CLOUD_ONLY_COLUMNS,
           created_at: clock.now().toISOString(),
         };
         await trx.insertInto('groups').values(row).execute();
         return toDirectoryGroup(row);
       },
     );
-  }
-
-  async function get(id: string): Promise<DirectoryGroup> {
-    return toDirectoryGroup(await requireRow(db, id));
-  }
-
-  async function list(refine: (q: GroupQuery) => GroupQuery): Promise<DirectoryGroup[]> {
-    return (await refine(db.selectFrom('groups').selectAll()).execute()).map(toDirectoryGroup);
   }
 
   async function update(actor: Actor, id: string, patch: GroupPatch): Promise<DirectoryGroup> {
@@ -109,8 +105,6 @@ export function createGroupDirectory({ db, audit, clock }: DirectoryServiceDeps)
       await trx.deleteFrom('groups').where('id', '=', id).execute();
     });
   }
-
-  const query = (): GroupQuery => db.selectFrom('groups').selectAll();
 
   return {
     query,

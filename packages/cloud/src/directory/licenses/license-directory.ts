@@ -4,7 +4,7 @@ import type { Database, SubscribedSkusTable } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { DirectoryServiceDeps } from '../service-deps.js';
 import type { DirectoryUser } from '../users/user-model.js';
-import { requireUserRow, withLicenses } from '../users/user-queries.js';
+import { requireUserRow, userWrites, withLicenses } from '../users/user-queries.js';
 import type { CatalogueSku, ServicePlan } from './catalogue.js';
 
 /** Graph's `subscribedSku`. */
@@ -163,12 +163,11 @@ export function createLicenseDirectory({ db, audit, clock }: DirectoryServiceDep
 
   /** Graph's `assignLicense`: all of it or nothing. */
   async function assign(actor: Actor, idOrUpn: string, input: AssignLicenseInput): Promise<DirectoryUser> {
-    return audit.audited(
+    return userWrites(audit).change(
       actor,
-      { category: 'UserManagement', activity: 'Change user license', operationType: 'Assign' },
-      async (trx, event) => {
-        const user = await requireUserRow(trx, idOrUpn);
-        event.target = { id: user.id, type: 'User', name: user.user_principal_name };
+      idOrUpn,
+      { activity: 'Change user license', operationType: 'Assign' },
+      async (trx, user, event) => {
         event.modifiedProperties = [
           {
             displayName: 'AssignedLicense',

@@ -5,7 +5,7 @@ import { assertNotLastGlobalAdmin } from '../roles/role-directory.js';
 import type { DirectoryServiceDeps } from '../service-deps.js';
 import type { UserQuery } from './user-directory.js';
 import type { DirectoryUser } from './user-model.js';
-import { assertUpnFree, requireUserRow, withLicenses } from './user-queries.js';
+import { assertUpnFree, requireUserRow, userWrites, withLicenses } from './user-queries.js';
 
 /** How long a deleted user can be restored. */
 export const RETENTION_DAYS = 30;
@@ -22,12 +22,11 @@ export function createDeletedUsers({ db, audit, clock }: DirectoryServiceDeps) {
 
   /** Soft-deletes a user. Synced users are deleted on premises: only the ingest (`bySync`) may. */
   async function remove(actor: Actor, idOrUpn: string, options: { bySync?: boolean } = {}): Promise<void> {
-    await audit.audited(
+    await userWrites(audit).change(
       actor,
-      { category: 'UserManagement', activity: 'Delete user', operationType: 'Delete' },
-      async (trx, event) => {
-        const row = await requireUserRow(trx, idOrUpn);
-        event.target = { id: row.id, type: 'User', name: row.user_principal_name };
+      idOrUpn,
+      { activity: 'Delete user', operationType: 'Delete' },
+      async (trx, row) => {
         await assertNotLastGlobalAdmin(trx, row.id);
         refuseSyncedDelete(row, options, 'delete the user in the on-premises directory');
         await trx

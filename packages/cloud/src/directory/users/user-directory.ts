@@ -5,6 +5,7 @@ import type { Database, UsersTable } from '../../store/schema.js';
 import { isSet } from '../../store/schema.js';
 import type { Actor } from '../actor.js';
 import type { ModifiedProperty } from '../audit-log.js';
+import { CLOUD_ONLY_COLUMNS } from '../cloud-only.js';
 import { isVerifiedDomain } from '../domains/domain-queries.js';
 import { assertNotLastGlobalAdmin } from '../roles/role-directory.js';
 import type { DirectoryServiceDeps } from '../service-deps.js';
@@ -15,7 +16,13 @@ import {
   toDirectoryUser,
   USER_PROFILE_COLUMNS,
 } from './user-model.js';
-import { assertUpnFree, mapUniqueViolation, requireUserRow, withLicenses } from './user-queries.js';
+import {
+  assertUpnFree,
+  mapUniqueViolation,
+  requireUserRow,
+  userWrites,
+  withLicenses,
+} from './user-queries.js';
 import { assertPasswordComplexity, parseUpn } from './user-rules.js';
 
 /** Profile attributes an admin may set on create and update. */
@@ -118,12 +125,11 @@ export function createUserDirectory({ db, audit, clock, hash = hashPassword }: U
 
   async function update(actor: Actor, idOrUpn: string, patch: UserPatch): Promise<DirectoryUser> {
     if (patch.passwordProfile) assertPasswordComplexity(patch.passwordProfile.password);
-    return audit.audited(
+    return userWrites(audit).change(
       actor,
-      { category: 'UserManagement', activity: 'Update user', operationType: 'Update' },
-      async (trx, event) => {
-        const before = await requireUserRow(trx, idOrUpn);
-        event.target = { id: before.id, type: 'User', name: before.user_principal_name };
+      idOrUpn,
+      { activity: 'Update user', operationType: 'Update' },
+      async (trx, before, event) => {
         if (isSet(before.on_premises_sync_enabled)) {
           const mastered = Object.keys(patch).find((p) => SYNC_MASTERED_USER_PROPERTIES.has(p));
           if (mastered) throw syncMastered(mastered);
@@ -202,14 +208,8 @@ export function emptyUserRow(id: string, now: string): UsersTable {
     mobile_phone: null,
     company_name: null,
     employee_id: null,
-    on_premises_sync_enabled: 0,
-    on_premises_immutable_id: null,
-    on_premises_sam_account_name: null,
-    on_premises_distinguished_name: null,
-    on_premises_domain_name: null,
-    on_premises_security_identifier: null,
+    ...CLOUD_ONLY_COLUMNS,
     on_premises_user_principal_name: null,
-    on_premises_last_sync_at: null,
     password_hash: null,
     password_changed_at: null,
     created_at: now,

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { duplicateValue, notFound } from '../../errors.js';
 import { isUniqueViolation } from '../../store/open-store.js';
 import type { Database, UsersTable } from '../../store/schema.js';
+import type { AuditLog } from '../audit-log.js';
+import { objectWrites } from '../object-writes.js';
 import { type AssignedLicense, type DirectoryUser, toDirectoryUser } from './user-model.js';
 
 /** Loads the licences of several users in one query. */
@@ -71,4 +73,19 @@ export async function assertUpnFree(db: Kysely<Database>, upn: string, exceptId?
 export function mapUniqueViolation(err: unknown, property: string): never {
   if (isUniqueViolation(err)) throw duplicateValue(property);
   throw err;
+}
+
+/**
+ * Audited writes on a live user found by id or UPN, the user (id, UPN) named as the event's target.
+ * @example
+ *   await userWrites(audit).change(actor, idOrUpn, { activity: 'Update user', operationType: 'Update' }, work);
+ */
+export function userWrites(audit: AuditLog) {
+  return objectWrites({
+    audit,
+    requireRow: (trx, idOrUpn) => requireUserRow(trx, idOrUpn),
+    category: 'UserManagement',
+    type: 'User',
+    nameOf: (row) => row.user_principal_name,
+  });
 }
