@@ -61,8 +61,8 @@ describe('resolveGroupScope against the DC', () => {
   };
 
   test('nested members at any depth, read in small ranges; a cycle A ∈ B ∈ A ends', async () => {
-    // A name a filter string would have to escape: the in-chain search is built from filter objects.
-    const a = await createGroup({ ou, name: 'S(EU),P*', extra: { sAMAccountName: uniqueName('sp') } });
+    // A name a filter string would have to escape, not ASCII: the in-chain search is built from filter objects.
+    const a = await createGroup({ ou, name: 'Ü(EU),P*', extra: { sAMAccountName: uniqueName('sp') } });
     const b = await createGroup({ ou, name: 'nest-b' });
     const c = await createGroup({ ou, name: 'nest-c' });
     const direct = await createUser({ ou, sam: 'cdirect' });
