@@ -159,6 +159,6 @@ ${
 
 /** How to add the account to an authenticator app: the QR code, the link, the key to type. */
 export function renderAppKey(start: { secret: string; uri: string; qrSvg: string }): SafeHtml {
-  return html`<p>Scan this QR code with your authenticator app, open <a id="otpauth" href="${start.uri}">this link</a> on your phone, or type the key <code id="totp-secret">${start.secret}</code>.</p>
+  return html`<p>Scan this QR code with the app, open <a id="otpauth" href="${start.uri}">this link</a> on your phone, or type the key <code id="totp-secret">${start.secret}</code>.</p>
 <p>${{ __html: start.qrSvg }}</p>`;
 }

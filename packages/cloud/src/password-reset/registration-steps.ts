@@ -64,7 +64,12 @@ export function createRegistrationSteps(registration: MethodRegistration) {
     /** Step: a new authenticator key for `accountName`, as a QR code, a link and text. */
     async app(ctx: StepContext, accountName: string): Promise<StepPage> {
       const started = await registration.startApp(ctx.flow, accountName);
-      return codePage(ctx, 200, { prompt: 'Then enter the code the app shows.' }, renderAppKey(started));
+      return codePage(
+        ctx,
+        200,
+        { prompt: 'Add your account to an authenticator app, then enter the code the app shows.' },
+        renderAppKey(started),
+      );
     },
     /** Step: the code; `ok` once the method is saved, `refused` when the flow is over. */
     async verify(ctx: StepContext, code: string): Promise<StepPage | 'ok' | 'refused'> {

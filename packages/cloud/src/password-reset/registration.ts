@@ -115,6 +115,6 @@ function qrSvg(text: string): string {
   const svg = renderSVG(text, { ecc: 'M', border: 2, pixelSize: 5 });
   return svg.replace(
     /^<svg /,
-    '<svg role="img" aria-label="QR image of the authenticator key" width="180" height="180" ',
+    '<svg role="img" aria-label="QR image of the authenticator key" width="220" height="220" ',
   );
 }
