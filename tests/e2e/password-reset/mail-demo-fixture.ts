@@ -1,5 +1,6 @@
 // A whole cloud (see cloud-fixture.ts) with the Mail demo registered as its first-party app and
 // running beside it, for the browser tests and the screenshots of the sign-in pages.
+import type { Page } from 'playwright-core';
 import { SYSTEM_ACTOR } from '../../../packages/cloud/src/directory/actor.js';
 import { startMailDemo } from '../../../packages/demo-mail/src/server.js';
 import { freePort, type ResetCloud, startResetCloud } from './cloud-fixture.js';
@@ -43,4 +44,13 @@ export async function startMailDemoCloud(): Promise<MailDemoCloud> {
       await rc.close();
     },
   };
+}
+
+/** Mail's "Sign out": RP-initiated logout (confirmed when the provider asks), back on Mail's start page; closes the page. */
+export async function signOutOfMail(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const confirm = page.getByRole('button', { name: /yes|sign out|log out/i });
+  if (await confirm.count()) await confirm.first().click();
+  await page.getByRole('link', { name: 'Sign in' }).waitFor();
+  await page.close();
 }

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.js';
-import { type MailDemoCloud, startMailDemoCloud } from './mail-demo-fixture.js';
+import { type MailDemoCloud, signOutOfMail, startMailDemoCloud } from './mail-demo-fixture.js';
 
 let mc: MailDemoCloud;
 let browser: TestBrowser;
@@ -39,14 +39,6 @@ async function signIn(user: { upn: string; password: string }): Promise<Page> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1 }).waitFor();
   return page;
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  const confirm = page.getByRole('button', { name: /yes|sign out|log out/i });
-  if (await confirm.count()) await confirm.first().click();
-  await page.getByRole('link', { name: 'Sign in' }).waitFor();
-  await page.close();
 }
 
 const inbox = (page: Page) => page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
@@ -84,11 +76,11 @@ test('a user with no method registers an authenticator app at sign-in and lands 
   assert.deepEqual(await mc.rc.cloud.passwordReset.methods.list(user.id), [
     { kind: 'authenticatorApp', value: secret },
   ]);
-  await signOut(page);
+  await signOutOfMail(page);
 
   const again = await signIn(user);
   await inbox(again);
-  await signOut(again);
+  await signOutOfMail(again);
 });
 
 test('a user is not interrupted when the policy does not require registration', async () => {
@@ -98,5 +90,5 @@ test('a user is not interrupted when the policy does not require registration', 
   const page = await signIn(user);
   await inbox(page);
   assert.deepEqual(await mc.rc.cloud.passwordReset.methods.list(user.id), []);
-  await signOut(page);
+  await signOutOfMail(page);
 });

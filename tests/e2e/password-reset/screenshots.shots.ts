@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.js';
-import { type MailDemoCloud, startMailDemoCloud } from './mail-demo-fixture.js';
+import { type MailDemoCloud, signOutOfMail, startMailDemoCloud } from './mail-demo-fixture.js';
 import { startWritebackFixture, type WritebackFixture } from './writeback-fixture.js';
 
 const SHOTS = join(new URL('../../..', import.meta.url).pathname, 'docs/screenshots');
@@ -48,14 +48,6 @@ async function toSignIn(upn: string): Promise<Page> {
   return page;
 }
 
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  const confirm = page.getByRole('button', { name: /yes|sign out|log out/i });
-  if (await confirm.count()) await confirm.first().click();
-  await page.getByRole('link', { name: 'Sign in' }).waitFor();
-  await page.close();
-}
-
 test('sign-in, registration, the Mail inbox', async () => {
   await mc.rc.cloud.passwordReset.policies.update({
     enabledFor: 'all',
@@ -77,7 +69,7 @@ test('sign-in, registration, the Mail inbox', async () => {
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
   await shot(page, 'mail-inbox', 200);
-  await signOut(page);
+  await signOutOfMail(page);
 });
 
 test('a user without a mail licence, and smart lockout', async () => {
@@ -88,7 +80,7 @@ test('a user without a mail licence, and smart lockout', async () => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'No mailbox for this account' }).waitFor();
   await shot(page, 'mail-no-licence', 200);
-  await signOut(page);
+  await signOutOfMail(page);
 
   const locked = await toSignIn(user.upn);
   for (let i = 0; i < 10; i++) {
