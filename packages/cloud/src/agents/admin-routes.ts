@@ -1,7 +1,7 @@
 import { agentViewSchema, currentCycleSchema, errorBodySchema } from '@cloudsync/protocol';
 import { GLOBAL_ADMIN } from '../api/access.js';
-import { type AnyRoute, defineRoute, getRoute } from '../api/route.js';
-import { collection, entity, idParams, noBody } from '../api/schemas/common.js';
+import { type AnyRoute, deleteRoute, getRoute } from '../api/route.js';
+import { collection, entity, idParams } from '../api/schemas/common.js';
 import { notFound } from '../errors.js';
 import type { AdminAudit } from './admin-audit.js';
 import type { AgentRecord, AgentRegistry } from './agent-registry.js';
@@ -51,13 +51,9 @@ export function agentAdminRoutes(deps: AgentAdminDeps): AnyRoute[] {
         return { '@odata.context': context('cloudsync/agents/$entity'), ...show(agent) };
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/cloudsync/agents/:id',
       roles: GLOBAL_ADMIN,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         const agent = await deps.registry.find(params.id);
         if (!agent || !(await deps.registry.remove(agent.id))) throw notFound(params.id);

@@ -3,8 +3,8 @@ import { toContact } from '../directory/contacts/contact-directory.js';
 import { actorOf, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { CONTACT_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute, getRoute } from './route.js';
-import { collection, entity, idParams, noBody } from './schemas/common.js';
+import { type AnyRoute, defineRoute, deleteRoute, getRoute } from './route.js';
+import { collection, entity, idParams } from './schemas/common.js';
 import { contactPatchBody, contactSchema, newContactBody } from './schemas/directory-objects.js';
 
 /** `/v1.0/contacts` (organisational contacts). POST is a cloudsync addition: Graph has contacts come from sync only. */
@@ -57,13 +57,9 @@ export function contactRoutes(deps: ApiDeps): AnyRoute[] {
         await contacts.update(actorOf(principal), params.id, body);
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/contacts/:id',
       roles: USER_ADMINS,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         await contacts.remove(actorOf(principal), params.id);
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf, GLOBAL_ADMIN, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl } from './api-context.js';
-import { type AnyRoute, defineRoute, getRoute } from './route.js';
+import { type AnyRoute, defineRoute, deleteRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import { dnsRecordSchema, domainSchema, newDomainBody } from './schemas/directory-objects.js';
 
@@ -36,13 +36,9 @@ export function domainRoutes(deps: ApiDeps): AnyRoute[] {
       response: entity(domainSchema),
       handler: async ({ params }) => one(await domains.get(params.id)),
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/domains/:id',
       roles: GLOBAL_ADMIN,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         await domains.remove(actorOf(principal), params.id);
       },

@@ -5,8 +5,8 @@ import { badRequest } from '../errors.js';
 import { actorOf, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { GROUP_PROPERTIES, MEMBER_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute, getRoute } from './route.js';
-import { collection, entity, idParams, noBody } from './schemas/common.js';
+import { type AnyRoute, defineRoute, deleteRoute, getRoute } from './route.js';
+import { collection, entity, idParams } from './schemas/common.js';
 import {
   groupPatchBody,
   groupSchema,
@@ -78,13 +78,9 @@ export function groupRoutes(deps: ApiDeps): AnyRoute[] {
         await groups.update(actorOf(principal), params.id, body);
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/groups/:id',
       roles: USER_ADMINS,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         await groups.remove(actorOf(principal), params.id);
       },
@@ -113,13 +109,10 @@ export function groupRoutes(deps: ApiDeps): AnyRoute[] {
         await groups.addMember(actorOf(principal), params.id, idFromODataId(body['@odata.id']));
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/groups/:id/members/:memberId/$ref',
       roles: USER_ADMINS,
       params: memberParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         await groups.removeMember(actorOf(principal), params.id, params.memberId);
       },

@@ -3,8 +3,8 @@ import type { RoleAssignment } from '../directory/roles/role-directory.js';
 import { badRequest } from '../errors.js';
 import { actorOf, GLOBAL_ADMIN } from './access.js';
 import { type ApiDeps, contextUrl } from './api-context.js';
-import { type AnyRoute, defineRoute, getRoute } from './route.js';
-import { collection, entity, idParams, noBody } from './schemas/common.js';
+import { type AnyRoute, defineRoute, deleteRoute, getRoute } from './route.js';
+import { collection, entity } from './schemas/common.js';
 import {
   newRoleAssignmentBody,
   ROLE_TEMPLATE_IDS,
@@ -59,13 +59,9 @@ export function roleRoutes(deps: ApiDeps): AnyRoute[] {
         };
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: `${PATH}/:id`,
       roles: GLOBAL_ADMIN,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         await directory.roles.removeAssignment(actorOf(principal), params.id);
       },

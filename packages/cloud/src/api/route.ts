@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal, Role } from '../auth/principal.js';
 import { badRequest, type CloudError, unauthenticated } from '../errors.js';
+import { idParams, noBody } from './schemas/common.js';
 
 /** A Fastify preHandler that either lets the request through or has replied (401/403). */
 export type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -57,6 +58,28 @@ export function getRoute<R extends z.ZodType, P extends z.ZodType = typeof noPar
   const { params, ...rest } = spec;
   // Without `params` P is its default, the type of noParams.
   return { method: 'GET', body: z.undefined(), params: params ?? (noParams as unknown as P), ...rest };
+}
+
+type DeleteSpec<P extends z.ZodType> = Omit<
+  RouteSpec<P, typeof noBody, z.ZodType>,
+  'method' | 'body' | 'params' | 'response'
+>;
+
+/**
+ * Declares a DELETE route: no body, 204 No Content; the path names `{ id }` unless `params` says otherwise.
+ * @example
+ *   deleteRoute({ url: '/v1.0/contacts/:id', roles: USER_ADMINS, handler: ({ params }) => remove(params.id) });
+ */
+export function deleteRoute<P extends z.ZodType>(
+  spec: DeleteSpec<P> & { params: P },
+): RouteSpec<P, typeof noBody, z.ZodType>;
+export function deleteRoute(
+  spec: DeleteSpec<typeof idParams>,
+): RouteSpec<typeof idParams, typeof noBody, z.ZodType>;
+export function deleteRoute(
+  spec: DeleteSpec<z.ZodType> & { params?: z.ZodType },
+): RouteSpec<z.ZodType, typeof noBody, z.ZodType> {
+  return { method: 'DELETE', body: noBody, response: undefined, params: idParams, ...spec };
 }
 
 function pathOf(path: readonly PropertyKey[], prefix: string): string {

@@ -4,7 +4,7 @@ import { actorOf, assertMayManageUser, EVERYONE, GLOBAL_ADMIN, USER_ADMINS } fro
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { definePropertyMap } from './odata/index.js';
 import { USER_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute, getRoute } from './route.js';
+import { type AnyRoute, defineRoute, deleteRoute, getRoute } from './route.js';
 import { collection, entity, idParams, noBody } from './schemas/common.js';
 import {
   directoryAuditSchema,
@@ -130,13 +130,9 @@ export function tenantRoutes(deps: ApiDeps): AnyRoute[] {
         };
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/directory/deletedItems/:id',
       roles: USER_ADMINS,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         await assertMayManageUser(directory, principal, params.id);
         if (params.id.includes('@')) throw notFound(params.id);

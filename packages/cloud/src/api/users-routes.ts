@@ -3,8 +3,8 @@ import { readOnlyProperty, syncMastered } from '../errors.js';
 import { actorOf, assertMayManageUser, USER_ADMINS } from './access.js';
 import { type ApiDeps, contextUrl, listCollection } from './api-context.js';
 import { USER_PROPERTIES } from './property-maps.js';
-import { type AnyRoute, defineRoute, getRoute } from './route.js';
-import { collection, entity, idParams, noBody } from './schemas/common.js';
+import { type AnyRoute, defineRoute, deleteRoute, getRoute } from './route.js';
+import { collection, entity, idParams } from './schemas/common.js';
 import {
   assignLicenseBody,
   licenseDetailsSchema,
@@ -78,13 +78,9 @@ export function userRoutes(deps: ApiDeps): AnyRoute[] {
         await directory.users.update(actorOf(principal), user.id, userPatchBody.parse(body));
       },
     }),
-    defineRoute({
-      method: 'DELETE',
+    deleteRoute({
       url: '/v1.0/users/:id',
       roles: USER_ADMINS,
-      params: idParams,
-      body: noBody,
-      response: undefined,
       handler: async ({ params, principal }) => {
         const user = await directory.users.get(params.id);
         await assertMayManageUser(directory, principal, user.id);
