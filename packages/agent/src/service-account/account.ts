@@ -2,11 +2,11 @@
 // features need, and removed on uninstall. All over LDAPS, so the agent can run on any host.
 import { hostname } from 'node:os';
 import { Attribute, Change } from 'ldapts';
-import { sidToString, UAC_DONT_EXPIRE_PASSWORD, UAC_NORMAL_ACCOUNT } from '../ad/attributes.js';
+import { sidToString, UAC_NORMAL_ACCOUNT } from '../ad/attributes.js';
 import type { AdConnection } from '../ad/connection.js';
 import { AdError } from '../ad/errors.js';
 import { revokeAll, setExactRights } from './grants.js';
-import { forgetCredentials, generatePassword, storeCredentials } from './password.js';
+import { forgetCredentials, generatePassword, storeCredentials, unicodePwd } from './password.js';
 import { type AgentFeatures, type GrantedRight, rightsFor } from './rights.js';
 
 /** What the wizard asks for. */
@@ -67,7 +67,7 @@ export async function readSid(ad: AdConnection, dn: string): Promise<string> {
 }
 
 /**
- * Creates the service account (random 64-character password, never expires), grants what
+ * Creates the service account (random 64-character password; the agent keeps it fresh), grants what
  * `features` need on the domain root, and stores the password. Run it on an administrator's
  * connection (LDAPS: AD only accepts passwords over an encrypted connection).
  *
@@ -93,15 +93,17 @@ export async function createServiceAccount(
     userPrincipalName: [upn],
     displayName: [`cloudsync agent (${sam})`],
     description: ['Service account of the cloudsync agent. Created by `cloudsync agent install`.'],
-    userAccountControl: [String(UAC_NORMAL_ACCOUNT | UAC_DONT_EXPIRE_PASSWORD)],
+    // No DONT_EXPIRE_PASSWORD: the agent changes its own password before the policy expires it
+    // (session.ts), so the account follows the domain's password policy like any other.
+    userAccountControl: [String(UAC_NORMAL_ACCOUNT)],
   };
-  const unicodePwd = Buffer.from(`"${password}"`, 'utf16le');
-  const repaired = await repairExisting(ad, dn, sam, unicodePwd, options.repair ?? true);
+  const pwd = unicodePwd(password);
+  const repaired = await repairExisting(ad, dn, sam, pwd, options.repair ?? true);
   if (!repaired) {
     // The password goes in the same add: AD refuses an enabled account without one.
     await ad.add(dn, [
       ...Object.entries(values).map(([type, v]) => new Attribute({ type, values: v })),
-      new Attribute({ type: 'unicodePwd', values: [unicodePwd] }),
+      new Attribute({ type: 'unicodePwd', values: [pwd] }),
     ]);
   }
   try {
@@ -127,7 +129,7 @@ async function repairExisting(
   ad: AdConnection,
   dn: string,
   sam: string,
-  unicodePwd: Buffer,
+  pwd: Buffer,
   allowed: boolean,
 ): Promise<boolean> {
   let existing: Record<string, unknown> | undefined;
@@ -148,13 +150,13 @@ async function repairExisting(
   await ad.modify(dn, [
     new Change({
       operation: 'replace',
-      modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd] }),
+      modification: new Attribute({ type: 'unicodePwd', values: [pwd] }),
     }),
     new Change({
       operation: 'replace',
       modification: new Attribute({
         type: 'userAccountControl',
-        values: [String(UAC_NORMAL_ACCOUNT | UAC_DONT_EXPIRE_PASSWORD)],
+        values: [String(UAC_NORMAL_ACCOUNT)],
       }),
     }),
   ]);

@@ -1,5 +1,5 @@
 // The service account's password: generated at random, stored only in a 0600 file on the agent host.
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -28,6 +28,11 @@ export function generatePassword(length = 64): string {
   return chars.join('');
 }
 
+/** A password as AD's unicodePwd attribute takes it: in double quotes, UTF-16LE. */
+export function unicodePwd(password: string): Buffer {
+  return Buffer.from(`"${password}"`, 'utf16le');
+}
+
 /** What the agent keeps about its service account. */
 export interface StoredCredentials {
   /** `name@realm`, used to bind. */
@@ -35,6 +40,13 @@ export interface StoredCredentials {
   dn: string;
   sid: string;
   password: string;
+  /**
+   * A password the agent is changing to: written before it asks AD for the change and dropped once
+   * AD answered, so a crash in between leaves both here for the next bind to try (`session.ts`).
+   */
+  pendingPassword?: string;
+  /** When the pending change began (ISO 8601). */
+  pendingSince?: string;
 }
 
 /** File name of the credentials under the agent's state directory. */
@@ -44,7 +56,8 @@ export const CREDENTIALS_FILE = 'ad-service-account.json';
 export async function storeCredentials(stateDir: string, creds: StoredCredentials): Promise<string> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const path = join(stateDir, CREDENTIALS_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
+  // A name of its own per write: two writers never share (and truncate) one temporary file.
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(`${JSON.stringify(creds, null, 2)}\n`);
@@ -63,6 +76,8 @@ const credentialsSchema = z.object({
   dn: z.string(),
   sid: z.string(),
   password: z.string().min(1),
+  pendingPassword: z.string().min(1).optional(),
+  pendingSince: z.string().optional(),
 });
 
 /** Reads the stored credentials, or undefined when there are none. */

@@ -1,9 +1,13 @@
 // Everything a running agent needs, built once from its state directory: identity, key, service
 // account, the local store, the uplink, and the AD connection factory.
 import type { Logger } from 'pino';
-import { type AdConnectionOptions, connectAd } from '../ad/connection.js';
+import type { AdConnectionOptions } from '../ad/connection.js';
 import type { CycleDeps } from '../cycle/run-cycle.js';
-import { readCredentials } from '../service-account/password.js';
+import {
+  openServiceAccountSession,
+  type ServiceAccountSession,
+  type ServiceAccountSessionOptions,
+} from '../service-account/session.js';
 import { type AgentIdentity, loadKey, readIdentity } from '../state/identity.js';
 import { type LocalStore, openLocalStore } from '../state/local-store.js';
 import { createUplink, type HttpRequest, type HttpResponse, type Uplink } from '../uplink/index.js';
@@ -15,8 +19,10 @@ export interface AgentRuntime {
   identity: AgentIdentity;
   store: LocalStore;
   uplink: Uplink;
-  /** LDAPS settings of the service account (with its password: never log this object). */
+  /** LDAPS settings of the service account (with its current password: never log this object). */
   adConnection: AdConnectionOptions;
+  /** The service account: binds, explains refusals, keeps its password fresh. */
+  serviceAccount: ServiceAccountSession;
   cycleDeps: CycleDeps;
   close(): void;
 }
@@ -31,6 +37,8 @@ export interface RuntimeOptions {
   /** Overrides the DC's LDAP URL (tests route it through a relay). */
   adUrl?: string;
   send?: (req: HttpRequest) => Promise<HttpResponse>;
+  /** The service account password's expiry checks: clock and interval (tests move the clock). */
+  passwordRotation?: Pick<ServiceAccountSessionOptions, 'now' | 'checkEveryMs'>;
 }
 
 /** Thrown when the state directory holds no installed agent. */
@@ -42,8 +50,19 @@ export class NotInstalledError extends Error {
 export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime> {
   const identity = await readIdentity(options.stateDir);
   const key = await loadKey(options.stateDir);
-  const credentials = await readCredentials(options.stateDir);
-  if (!identity || !key || !credentials) {
+  const serviceAccount = identity
+    ? await openServiceAccountSession({
+        stateDir: options.stateDir,
+        connection: {
+          url: options.adUrl ?? identity.dc.url,
+          ...(identity.dc.caFile ? { tls: { caFile: identity.dc.caFile } } : {}),
+          connectTimeoutMs: 10_000,
+        },
+        log: options.log,
+        ...options.passwordRotation,
+      })
+    : undefined;
+  if (!identity || !key || !serviceAccount) {
     throw new NotInstalledError(
       `no agent is installed in ${options.stateDir}: run \`cloudsync agent install --state-dir ${options.stateDir}\``,
     );
@@ -56,22 +75,20 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     apiBaseUrl: identity.apiBaseUrl,
     privateKey: key.privateKey,
     log: options.log,
+    // A repair replaces the key (and the client id) while the service runs: read them again.
+    reloadKey: async () => {
+      const [again, stored] = await Promise.all([readIdentity(options.stateDir), loadKey(options.stateDir)]);
+      return again && stored ? { clientId: again.clientId, privateKey: stored.privateKey } : undefined;
+    },
     ...(identity.cloudCaFile ? { caFile: identity.cloudCaFile } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.send ? { send: options.send } : {}),
   });
-  const adConnection: AdConnectionOptions = {
-    url: options.adUrl ?? identity.dc.url,
-    bindDn: credentials.upn,
-    password: credentials.password,
-    ...(identity.dc.caFile ? { tls: { caFile: identity.dc.caFile } } : {}),
-    connectTimeoutMs: 10_000,
-  };
   const cycleDeps: CycleDeps = {
     uplink,
     store,
     log: options.log,
-    connectAd: () => connectAd(adConnection),
+    connectAd: () => serviceAccount.connect(),
     domainRoot: identity.domain.domainRoot,
     // Always set: a configuration may turn hash sync on later; without the rights its cycles then
     // report DRSR_MISSING_RIGHTS (re-run install with --password-hash-sync to grant them).
@@ -80,7 +97,10 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
       credentials: {
         domain: identity.domain.netbiosName,
         username: identity.serviceAccount.sAMAccountName,
-        password: credentials.password,
+        // Read at each replication: the password changes when the agent keeps it fresh.
+        get password() {
+          return serviceAccount.password;
+        },
       },
     },
     ...(options.reconcileMinIntervalMs === undefined
@@ -89,5 +109,13 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  return { identity, store, uplink, adConnection, cycleDeps, close: () => store.close() };
+  return {
+    identity,
+    store,
+    uplink,
+    adConnection: serviceAccount.connection,
+    serviceAccount,
+    cycleDeps,
+    close: () => store.close(),
+  };
 }

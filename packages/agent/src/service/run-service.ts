@@ -222,6 +222,7 @@ async function cycleLoop(
     let error: ErrorBody | null = null;
     try {
       if (state.needPull) await pullConfigurations(rt, state);
+      await rt.serviceAccount.keepFresh(); // changes the AD password when its expiry is near
       for (const configuration of state.configurations.values()) {
         if (!configuration.enabled || options.signal.aborted) continue;
         const kind = state.fullRequested.has(configuration.id) ? 'full' : undefined;

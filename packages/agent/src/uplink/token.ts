@@ -1,5 +1,8 @@
 // The agent's access token: a client-credentials grant authenticated with a private_key_jwt client
 // assertion (RFC 7523) signed by the agent's own key, cached until shortly before it expires.
+// Expiry is counted from `expires_in` on the agent's own clock, not from the token's `exp` claim: an
+// access token is opaque to its client (RFC 6749 §1.4), and a relative lifetime is immune to a skew
+// between the agent's clock and the cloud's.
 
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
@@ -14,9 +17,24 @@ export interface TokenSourceOptions {
   privateKey: KeyObject;
   send: (req: HttpRequest) => Promise<HttpResponse>;
   now?: () => Date;
+  /**
+   * Reads the agent's client id and key again (from its state directory). Called when the token
+   * endpoint refuses them: a repair (`cloudsync agent install` run again) replaces both while the
+   * service runs.
+   */
+  reloadKey?: () => Promise<AgentClientKey | undefined>;
 }
 
-/** Gets and caches tokens; `invalidate()` after a 401 forces a new one. */
+/** The client id and the private key that signs its assertions. */
+export interface AgentClientKey {
+  clientId: string;
+  privateKey: KeyObject;
+}
+
+/**
+ * Gets and caches tokens; `invalidate()` after a 401 forces a new one. A cached token is renewed
+ * before use once less than a minute (or, for short lifetimes, half of it) remains.
+ */
 export interface TokenSource {
   token(signal?: AbortSignal): Promise<string>;
   invalidate(): void;
@@ -46,13 +64,27 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const now = options.now ?? (() => new Date());
   let cached: { token: string; expiresAt: number } | undefined;
   let inflight: Promise<string> | undefined;
+  let client: AgentClientKey = { clientId: options.clientId, privateKey: options.privateKey };
 
+  /** A token; when the key is refused and a different key is on disk, once more with that one. */
   async function fetchToken(signal?: AbortSignal): Promise<string> {
+    try {
+      return await fetchWith(client, signal);
+    } catch (err) {
+      if (!(err instanceof UplinkError) || err.code !== 'UNAUTHENTICATED' || !options.reloadKey) throw err;
+      const stored = await options.reloadKey().catch(() => undefined);
+      if (!stored || stored.privateKey.equals(client.privateKey)) throw err;
+      client = stored;
+      return fetchWith(client, signal);
+    }
+  }
+
+  async function fetchWith(as: AgentClientKey, signal?: AbortSignal): Promise<string> {
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
-      client_id: options.clientId,
+      client_id: as.clientId,
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: await clientAssertion(options),
+      client_assertion: await clientAssertion({ ...options, ...as }),
     }).toString();
     let res: HttpResponse;
     try {

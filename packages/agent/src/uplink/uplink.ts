@@ -39,7 +39,7 @@ import type { z } from 'zod';
 import { backoffDelay, sleep } from './backoff.js';
 import { fromResponse, UplinkError, unreachable } from './errors.js';
 import { type HttpRequest, type HttpResponse, sendHttp } from './http.js';
-import { createTokenSource } from './token.js';
+import { createTokenSource, type TokenSourceOptions } from './token.js';
 
 /** How long to keep retrying a call. */
 export interface RetryPolicy {
@@ -64,6 +64,10 @@ export interface UplinkOptions {
   signal?: AbortSignal;
   /** Replaces the HTTP client (tests cut the line with it). */
   send?: (req: HttpRequest) => Promise<HttpResponse>;
+  /** The clock tokens expire by (tests move it). */
+  now?: () => Date;
+  /** Reads the agent's key again when the token endpoint refuses it (see `TokenSourceOptions`). */
+  reloadKey?: TokenSourceOptions['reloadKey'];
 }
 
 /** The agent API, typed by the protocol. */
@@ -100,6 +104,8 @@ export function createUplink(options: UplinkOptions): Uplink {
     tokenEndpoint: options.tokenEndpoint,
     privateKey: options.privateKey,
     send,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.reloadKey ? { reloadKey: options.reloadKey } : {}),
   });
   const origin = originOf(options.apiBaseUrl);
 
@@ -125,6 +131,8 @@ export function createUplink(options: UplinkOptions): Uplink {
         throw unreachable(`${method} ${path}`, err);
       }
       if (res.status === 401 && auth === 0) {
+        // Expired or no longer valid (the cloud rotated its signing keys, or the agent was repaired).
+        options.log?.info({ path }, 'the cloud refused the access token (HTTP 401): renewing it');
         tokens.invalidate();
         continue;
       }

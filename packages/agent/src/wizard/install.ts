@@ -13,6 +13,7 @@ import { createServiceAccount, defaultAccountName, type ServiceAccount } from '.
 import { checkRights, useExistingAccount } from '../service-account/check.js';
 import { grantRights } from '../service-account/grants.js';
 import { readCredentials } from '../service-account/password.js';
+import { repairPassword } from '../service-account/repair.js';
 import type { AgentFeatures } from '../service-account/rights.js';
 import { type AgentIdentity, loadOrCreateKey, readIdentity, writeIdentity } from '../state/identity.js';
 import { ensureStateDir } from '../state/state-dir.js';
@@ -170,6 +171,8 @@ async function serviceAccount(
       const report = await checkRights(admin, { domainRoot, accountDn: stored.dn, features });
       const granted = await grantRights(admin, domainRoot, report.sid, report.missing);
       for (const g of granted) options.prompter.print(`   repaired: granted ${g.right} on ${g.on}`);
+      const refused = await repairPassword(admin, { stateDir: options.stateDir, connection });
+      if (refused) options.prompter.print(`   repaired: AD refused the password (${refused}); set a new one`);
       return {
         account: {
           dn: stored.dn,

@@ -13,7 +13,8 @@ export const ERROR_CODES = Object.freeze({
   AD_BIND_FAILED: {
     status: 502,
     retryable: false,
-    message: 'AD refused the bind: check the service account password, or run `cloudsync agent repair`.',
+    message:
+      'AD refused the bind: check the service account password, or run `cloudsync agent install` again to repair it.',
   },
   AD_TLS_FAILED: {
     status: 502,
