@@ -5,8 +5,7 @@
 // Prints figures; asserts nothing about time.
 //
 //   npm run bench:sync -- [--users 10000] [--groups 1000] [--ip 127.0.0.41] [--latency 20] [--delta 10]
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { SYNC_ATTRIBUTES, SYNC_FILTER } from '../../packages/agent/src/ad/attributes.js';
@@ -17,6 +16,7 @@ import {
   type SyncEnvironment,
   startSyncEnvironment,
 } from '../fixtures/sync-environment.js';
+import { type AgentProcess, cycleAfter, cycleSeconds as seconds, startAgent } from './agent-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,58 +31,6 @@ const USERS = Number(args.users);
 const GROUPS = Number(args.groups);
 const LATENCY_CHANGES = Number(args.latency);
 const DELTA_CHANGES = Math.min(Number(args.delta), USERS);
-const bin = new URL('../../bin/cloudsync.mjs', import.meta.url).pathname;
-
-/** A cycle as the agent logs it ("cycle done"). */
-interface LoggedCycle {
-  kind: string;
-  state: string;
-  startedAt: string;
-  endedAt: string;
-  counts?: Record<string, number>;
-  error?: { code: string; message: string };
-}
-
-/** The agent service as a child process, with the cycles it logged. */
-interface AgentProcess {
-  child: ChildProcess;
-  pid: number;
-  cycles: LoggedCycle[];
-  stop(): Promise<void>;
-}
-
-function startAgent(stateDir: string): AgentProcess {
-  const child = spawn(
-    process.execPath,
-    [bin, 'agent', 'run', '--state-dir', stateDir, '--log-level', 'info', '--heartbeat-seconds', '5'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (child.pid === undefined || !child.stdout) throw new Error('the agent did not start');
-  const cycles: LoggedCycle[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    let entry: { msg?: string; cycle?: LoggedCycle; level?: number } = {};
-    try {
-      // pino's JSON lines; their shape is the agent's own.
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      return;
-    }
-    if (entry.msg?.startsWith('cycle ') && entry.cycle?.endedAt) cycles.push(entry.cycle);
-    else if ((entry.level ?? 0) >= 40) console.error(`  agent: ${line.slice(0, 400)}`);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    pid: child.pid,
-    cycles,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 /** `ldapsearch -E pr=1000/noprompt` over LDAPS of OU=bench, the agent's filter and attributes. */
 function ldapsearchExport(env: SyncEnvironment): { seconds: number; objects: number } {
@@ -122,8 +70,6 @@ function ldapsearchExport(env: SyncEnvironment): { seconds: number; objects: num
   return { seconds, objects };
 }
 
-const seconds = (c: LoggedCycle): number => (Date.parse(c.endedAt) - Date.parse(c.startedAt)) / 1000;
-
 async function cloudDisplayName(env: SyncEnvironment, n: number): Promise<string | undefined> {
   const user = await env.agent.cloudUser(env.cloudUpn(n));
   return typeof user?.displayName === 'string' ? user.displayName : undefined;
@@ -135,11 +81,6 @@ async function cloudCount(env: SyncEnvironment, what: 'users' | 'groups'): Promi
   });
   const count = (res.body as { '@odata.count'?: number } | undefined)?.['@odata.count'];
   return typeof count === 'number' ? count : Number.NaN;
-}
-
-/** Waits until the agent has logged more than `after` cycles and none is running (bounded). */
-async function cycleAfter(agent: AgentProcess, after: number, timeoutMs: number): Promise<LoggedCycle> {
-  return poll('an agent cycle', () => agent.cycles[after] ?? undefined, timeoutMs, 100);
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { CloudError } from '../errors.js';
+import { withSavepoint } from '../store/savepoint.js';
 import type { Database, DirectoryAuditsTable } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { Clock } from './clock.js';
@@ -86,15 +87,19 @@ export function createAuditLog({ db, clock }: { db: Kysely<Database>; clock: Clo
 
   /**
    * Runs `work` in one transaction and audits it: success inside the transaction, failure after the
-   * rollback (so a refused write leaves only its audit entry behind).
+   * rollback (so a refused write leaves only its audit entry behind). Over a caller's transaction
+   * (a directory built on `trx`, as the sync ingest batches a page), a savepoint stands in for the
+   * write's own transaction, and both entries go to the caller's transaction.
    */
   async function audited<T>(
     actor: Actor,
     event: AuditEvent,
     work: (trx: Kysely<Database>, event: AuditEvent) => Promise<T>,
   ): Promise<T> {
+    const inTransaction = <V>(fn: (trx: Kysely<Database>) => Promise<V>): Promise<V> =>
+      db.isTransaction ? withSavepoint(db, 'audited', () => fn(db)) : db.transaction().execute(fn);
     try {
-      return await db.transaction().execute(async (trx) => {
+      return await inTransaction(async (trx) => {
         const value = await work(trx, event);
         await record(trx, actor, event, 'success');
         return value;

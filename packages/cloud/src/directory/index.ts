@@ -29,7 +29,15 @@ export interface DirectoryDeps {
  *   const directory = createDirectory({ db: store.db, clock: systemClock, lookupTxt: createTxtLookup() });
  *   await directory.users.get('admin@contoso.cloudsync.test');
  */
-export function createDirectory({ db, clock, lookupTxt, hash }: DirectoryDeps) {
+export function createDirectory(deps: DirectoryDeps) {
+  return {
+    ...directoryServices(deps),
+    /** The same services over a caller's transaction: their writes join it (see `AuditLog.audited`). */
+    within: (trx: Kysely<Database>): DirectoryServices => directoryServices({ ...deps, db: trx }),
+  };
+}
+
+function directoryServices({ db, clock, lookupTxt, hash }: DirectoryDeps) {
   const audit = createAuditLog({ db, clock });
   const base = { db, audit, clock };
   return {
@@ -49,6 +57,8 @@ export function createDirectory({ db, clock, lookupTxt, hash }: DirectoryDeps) {
 }
 
 export type Directory = ReturnType<typeof createDirectory>;
+/** The directory's services, without `within`. */
+export type DirectoryServices = ReturnType<typeof directoryServices>;
 
 export type { Actor } from './actor.js';
 export { SYSTEM_ACTOR } from './actor.js';

@@ -1,14 +1,15 @@
 import type { ErrorCode } from '@cloudsync/protocol';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../directory/actor.js';
-import type { Directory } from '../directory/index.js';
+import type { Directory, DirectoryServices } from '../directory/index.js';
+import type { Database } from '../store/schema.js';
 import type { ModifiedProperty } from './attributes.js';
-import type { SyncIngestDatabase } from './schema.js';
+import type { SyncIngestDatabase, SyncIngestTables } from './schema.js';
 
 /** What applying one change needs: the store, the directory, who acts, and the cycle. */
 export interface ApplyContext {
   db: Kysely<SyncIngestDatabase>;
-  directory: Directory;
+  directory: DirectoryServices;
   actor: Actor;
   configurationId: string;
   cycleId: string;
@@ -16,6 +17,18 @@ export interface ApplyContext {
   /** Verified domains of the tenant (lower case) and its initial domain, read once per page. */
   verifiedDomains: ReadonlySet<string>;
   initialDomain: string;
+}
+
+/**
+ * The same context over a caller's transaction: the ingest's queries and the directory's writes join
+ * it (a page, or a cycle end, is applied as one transaction).
+ */
+export function withinTransaction(
+  ctx: ApplyContext,
+  trx: Kysely<Database>,
+  directory: Pick<Directory, 'within'>,
+): ApplyContext {
+  return { ...ctx, db: trx.withTables<SyncIngestTables>(), directory: directory.within(trx) };
 }
 
 /** One step of an object's provisioning (import, scope, match, action), as the log shows it. */
@@ -79,3 +92,31 @@ export async function findSyncObject(ctx: ApplyContext, anchor: string) {
     .where('anchor', '=', anchor)
     .executeTakeFirst();
 }
+
+/** A cycle's running counts, as its page and end answers carry them. */
+export interface Counts {
+  applied: number;
+  skipped: number;
+  conflicts: number;
+  errors: number;
+  pendingDeletes: number;
+}
+export const zeroCounts = (): Counts => ({
+  applied: 0,
+  skipped: 0,
+  conflicts: 0,
+  errors: 0,
+  pendingDeletes: 0,
+});
+
+/** Counts one object's outcome. */
+export function tally(counts: Counts, result: Outcome['result']): void {
+  if (result === 'applied') counts.applied++;
+  else if (result === 'skipped') counts.skipped++;
+  else if (result === 'conflict') counts.conflicts++;
+  else counts.errors++;
+}
+
+/** An error's message for a log entry or an answer, bounded; never a stack. */
+export const safeMessage = (err: unknown): string =>
+  err instanceof Error ? err.message.slice(0, 500) : 'the change could not be applied';

@@ -1,12 +1,5 @@
 import type { Members, TargetAttributes } from '@cloudsync/protocol';
-import {
-  type ApplyContext,
-  findSyncObject,
-  importStep,
-  type Outcome,
-  rememberObject,
-  type Step,
-} from './apply-context.js';
+import { type ApplyContext, importStep, type Outcome, rememberObject, type Step } from './apply-context.js';
 import { bool, modifiedProperties, strOr } from './attributes.js';
 
 export interface ObjectUpsert {
@@ -154,72 +147,4 @@ export async function applyContactUpsert(ctx: ApplyContext, change: ObjectUpsert
     modified,
     steps,
   };
-}
-
-/** Applies the memberships groups carried in this cycle, now that every page is in. */
-export async function applyMembers(
-  ctx: ApplyContext,
-): Promise<Array<{ groupAnchor: string; outcome: Outcome }>> {
-  const pending = await ctx.db
-    .selectFrom('sync_pending_members')
-    .selectAll()
-    .where('cycle_id', '=', ctx.cycleId)
-    .execute();
-  const out: Array<{ groupAnchor: string; outcome: Outcome }> = [];
-  for (const row of pending) {
-    const group = await findSyncObject(ctx, row.group_anchor);
-    if (group?.state !== 'active') continue;
-    const members: Members = JSON.parse(row.members);
-    const resolve = async (anchor: string) => {
-      const object = await findSyncObject(ctx, anchor);
-      return object?.state === 'active' ? object.cloud_id : undefined;
-    };
-    const current = new Set((await ctx.directory.groups.listMembers(group.cloud_id)).map((m) => m.id));
-    const wanted = new Set<string>();
-    const unresolved: string[] = [];
-    const add = members.mode === 'complete' ? members.anchors : members.add;
-    for (const anchor of add) {
-      const id = await resolve(anchor);
-      if (id) wanted.add(id);
-      else unresolved.push(anchor);
-    }
-    const toRemove =
-      members.mode === 'complete'
-        ? [...current].filter((id) => !wanted.has(id))
-        : (await Promise.all(members.remove.map(resolve))).filter((id): id is string => id !== undefined);
-    const modified = [];
-    for (const id of wanted) {
-      if (current.has(id)) continue;
-      await ctx.directory.groups.addMember(ctx.actor, group.cloud_id, id, { bySync: true });
-      modified.push({ name: 'members', oldValue: null, newValue: id });
-    }
-    for (const id of toRemove) {
-      if (!current.has(id)) continue;
-      await ctx.directory.groups.removeMember(ctx.actor, group.cloud_id, id, { bySync: true });
-      modified.push({ name: 'members', oldValue: id, newValue: null });
-    }
-    const steps: Step[] = [
-      {
-        name: 'membership',
-        status: unresolved.length ? 'warning' : 'success',
-        detail: unresolved.length
-          ? `${unresolved.length} member(s) are not synced by this configuration (out of scope or not yet imported) and were left out.`
-          : `Membership in step: ${wanted.size} member(s).`,
-      },
-    ];
-    if (modified.length || unresolved.length) {
-      out.push({
-        groupAnchor: row.group_anchor,
-        outcome: {
-          result: 'applied',
-          action: 'Update',
-          cloudId: group.cloud_id,
-          modified,
-          steps,
-          ...(unresolved.length ? { reason: steps[0]?.detail } : {}),
-        },
-      });
-    }
-  }
-  return out;
 }

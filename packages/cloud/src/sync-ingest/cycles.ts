@@ -1,6 +1,4 @@
 import {
-  type Change,
-  type ChangeResult,
   type ChangeSetPage,
   type CycleAcknowledgement,
   type CycleEnd,
@@ -15,10 +13,17 @@ import type { Directory } from '../directory/index.js';
 import type { Database } from '../store/schema.js';
 import type { ConfigurationView } from '../sync-config/configuration-store.js';
 import type { SyncNotifications } from '../sync-notifications/index.js';
-import type { ApplyContext, Outcome } from './apply-context.js';
+import {
+  type ApplyContext,
+  type Counts,
+  type Outcome,
+  safeMessage,
+  tally,
+  zeroCounts,
+} from './apply-context.js';
 import { applyDelete, type StagedDelete } from './apply-delete.js';
-import { applyContactUpsert, applyGroupUpsert, applyMembers } from './apply-group-contact.js';
-import { applyUserUpsert } from './apply-user.js';
+import { applyMembers } from './apply-members.js';
+import { applyPage } from './apply-page.js';
 import { clearQuarantine, readHealth, recordCycleOutcome } from './health.js';
 import { writeLog } from './provisioning-log.js';
 import type { SyncCyclesTable, SyncIngestDatabase, SyncIngestTables } from './schema.js';
@@ -31,25 +36,6 @@ export interface SyncIngestDeps {
   /** E-mails the configuration's notification address about holds, quarantine and recovery. */
   notifications?: Pick<SyncNotifications, 'cycleReported' | 'heldResolved'>;
 }
-
-interface Counts {
-  applied: number;
-  skipped: number;
-  conflicts: number;
-  errors: number;
-  pendingDeletes: number;
-}
-const zeroCounts = (): Counts => ({ applied: 0, skipped: 0, conflicts: 0, errors: 0, pendingDeletes: 0 });
-
-function tally(counts: Counts, result: Outcome['result']): void {
-  if (result === 'applied') counts.applied++;
-  else if (result === 'skipped') counts.skipped++;
-  else if (result === 'conflict') counts.conflicts++;
-  else counts.errors++;
-}
-
-const safeMessage = (err: unknown): string =>
-  err instanceof Error ? err.message.slice(0, 500) : 'the change could not be applied';
 
 /**
  * The sync ingest: applies the agent's change-set pages and cycle ends (idempotent by cycle and
@@ -76,45 +62,6 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       now: deps.clock.now().toISOString(),
       verifiedDomains: new Set(domains.filter((d) => d.isVerified).map((d) => d.id.toLowerCase())),
       initialDomain: initial?.id.toLowerCase() ?? 'localhost',
-    };
-  }
-
-  async function applyChange(ctx: ApplyContext, change: Change): Promise<Outcome> {
-    if (change.op === 'upsert') {
-      const upsert = {
-        anchor: change.anchor,
-        distinguishedName: change.distinguishedName,
-        attributes: change.attributes,
-        ...(change.creationOnlyAttributes ? { creationOnlyAttributes: change.creationOnlyAttributes } : {}),
-        ...(change.members ? { members: change.members } : {}),
-      };
-      if (change.objectType === 'user') return applyUserUpsert(ctx, upsert);
-      if (change.objectType === 'group') return applyGroupUpsert(ctx, upsert);
-      return applyContactUpsert(ctx, upsert);
-    }
-    await db
-      .insertInto('sync_pending_deletes')
-      .values({
-        cycle_id: ctx.cycleId,
-        configuration_id: ctx.configurationId,
-        anchor: change.anchor,
-        object_type: change.objectType,
-        op: change.op,
-        distinguished_name: change.distinguishedName ?? null,
-      })
-      .onConflict((oc) => oc.columns(['cycle_id', 'anchor']).doNothing())
-      .execute();
-    return {
-      result: 'applied',
-      action: 'StagedDelete',
-      modified: [],
-      steps: [
-        {
-          name: 'action',
-          status: 'success',
-          detail: 'Staged; applied when the cycle ends, within the accidental-delete threshold.',
-        },
-      ],
     };
   }
 
@@ -197,72 +144,7 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       });
     }
     const ctx = await context(page.configurationId, cycleId, agent);
-    const counts: Counts = JSON.parse(cycle.counts);
-    const results: ChangeResult[] = [];
-    for (const [index, change] of page.changes.entries()) {
-      let outcome: Outcome;
-      try {
-        outcome = await applyChange(ctx, change);
-      } catch (err) {
-        const code = err instanceof ProtocolError ? 'VALIDATION_FAILED' : 'INTERNAL';
-        outcome = {
-          result: 'error',
-          action: 'Other',
-          code,
-          reason: `The ${change.objectType} could not be written: ${safeMessage(err)}`,
-          modified: [],
-          steps: [{ name: 'action', status: 'failure', detail: safeMessage(err) }],
-        };
-      }
-      tally(counts, outcome.result);
-      if (outcome.action !== 'StagedDelete') {
-        await writeLog(
-          db,
-          ctx.now,
-          {
-            configurationId: ctx.configurationId,
-            cycleId,
-            objectType: change.objectType,
-            anchor: change.anchor,
-            distinguishedName: change.distinguishedName ?? null,
-          },
-          outcome,
-        );
-      }
-      results.push({
-        index,
-        anchor: change.anchor,
-        result: outcome.result,
-        ...(outcome.code ? { code: outcome.code } : {}),
-        ...(outcome.reason ? { reason: outcome.reason.slice(0, 1000) } : {}),
-        ...(outcome.cloudId ? { cloudId: outcome.cloudId } : {}),
-      });
-    }
-    const answer: PageAcknowledgement = {
-      cycleId,
-      sequence: page.sequence,
-      duplicate: false,
-      committedThroughSequence: page.sequence,
-      results,
-      cycleState: 'open',
-    };
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sync_cycle_pages')
-        .values({
-          cycle_id: cycleId,
-          sequence: page.sequence,
-          answer: JSON.stringify(answer),
-          received_at: ctx.now,
-        })
-        .execute();
-      await trx
-        .updateTable('sync_cycles')
-        .set({ committed_through: page.sequence, counts: JSON.stringify(counts) })
-        .where('id', '=', cycleId)
-        .execute();
-    });
-    return answer;
+    return applyPage(deps.db, deps.directory, ctx, page, JSON.parse(cycle.counts));
   }
 
   async function stagedDeletes(ctx: ApplyContext, cycle: SyncCyclesTable): Promise<StagedDelete[]> {
@@ -418,20 +300,7 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     await deps.cloudSync.leases.renewLease(end.configurationId, agent.id, cycleId);
     const ctx = await context(end.configurationId, cycleId, agent);
     const counts: Counts = JSON.parse(cycle.counts);
-    for (const { groupAnchor, outcome } of await applyMembers(ctx)) {
-      await writeLog(
-        db,
-        ctx.now,
-        {
-          configurationId: ctx.configurationId,
-          cycleId,
-          objectType: 'group',
-          anchor: groupAnchor,
-          distinguishedName: null,
-        },
-        outcome,
-      );
-    }
+    await applyMembers(deps.db, deps.directory, ctx);
     const deletes = await stagedDeletes(ctx, cycle);
     counts.pendingDeletes = deletes.length;
     const guard = configuration.deleteGuard;

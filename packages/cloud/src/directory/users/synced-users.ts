@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit-log.js';
 import type { Clock } from '../clock.js';
 import { timeOrderedId } from '../time-ordered-id.js';
 import { emptyUserRow } from './user-directory.js';
-import type { DirectoryUser } from './user-model.js';
+import { type DirectoryUser, toDirectoryUser } from './user-model.js';
 import { assertUpnFree, mapUniqueViolation, withLicenses } from './user-queries.js';
 import { parseUpn } from './user-rules.js';
 
@@ -84,7 +84,7 @@ export function createSyncedUsers({
     return row ? (await withLicenses(db, [row]))[0] : undefined;
   }
 
-  /** Creates or updates the user anchored by `onPremisesImmutableId`; `executor` lets the ingest batch. */
+  /** Creates or updates the user anchored by `onPremisesImmutableId` (a directory `within` a transaction batches). */
   async function upsertSyncedUser(
     actor: Actor,
     input: SyncedUserInput,
@@ -113,8 +113,9 @@ export function createSyncedUsers({
               .values({ ...emptyUserRow(id, now), ...values })
               .execute();
         await write.catch((err: unknown) => mapUniqueViolation(err, 'userPrincipalName'));
-        const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        const [user] = await withLicenses(trx, [row]);
+        // The row as written (every column is text, a number or null): no need to read it back.
+        const row: UsersTable = { ...(existing ?? emptyUserRow(id, now)), ...values };
+        const [user] = existing ? await withLicenses(trx, [row]) : [toDirectoryUser(row, [])];
         if (!user) throw new Error('unreachable');
         return { user, created: !existing };
       },

@@ -1,0 +1,3 @@
+import { runApplyPageContract } from './apply-page-contract.js';
+
+runApplyPageContract('SQLite', async () => undefined);
