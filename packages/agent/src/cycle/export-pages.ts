@@ -2,6 +2,9 @@
 // to the outbox before it is sent and stays there until the cycle commits, so a page is never
 // dropped: the uplink retries it for as long as the cloud is away, and the end marker's
 // `missingSequences` are re-sent from the outbox.
+// One page is in flight while the next one fills: the import and the plan go on while the cloud
+// applies a page, and a page is sent only once the one before it was acknowledged (the cloud takes
+// them in sequence).
 import {
   type Change,
   type ChangeSetPage,
@@ -28,8 +31,9 @@ export interface PageSenderOptions {
   onPage?: (ack: PageAcknowledgement) => void;
 }
 
-/** Buffers changes and sends full pages; `flush()` sends the rest. */
+/** Buffers changes and sends full pages; `flush()` sends the rest and waits for every acknowledgement. */
 export interface PageSender {
+  /** Resolves once the change is buffered; a full page is sent after the previous one's acknowledgement. */
   add(change: Change): Promise<void>;
   flush(): Promise<void>;
   /** The last sequence sent (the end marker's `pages`). */
@@ -47,6 +51,8 @@ export function createPageSender(options: PageSenderOptions): PageSender {
   const size = Math.min(options.pageSize ?? LIMITS.changesPerPage, LIMITS.changesPerPage);
   let buffer: Change[] = [];
   let sequence = 0;
+  /** The page sent and not yet acknowledged; its failure surfaces at the next `add` or `flush`. */
+  let inFlight: Promise<void> | undefined;
   const problems: PageAcknowledgement['results'] = [];
 
   async function send(page: ChangeSetPage): Promise<void> {
@@ -82,8 +88,12 @@ export function createPageSender(options: PageSenderOptions): PageSender {
       changes: buffer,
     };
     buffer = [];
+    await inFlight;
     options.store.putPage(page);
-    await send(page);
+    const sending = send(page);
+    // Awaited by the next page or by flush(); until then a failure must not count as unhandled.
+    sending.catch(() => undefined);
+    inFlight = sending;
   }
 
   return {
@@ -93,11 +103,13 @@ export function createPageSender(options: PageSenderOptions): PageSender {
     },
     async flush() {
       if (buffer.length > 0) await sendBuffered();
+      await inFlight;
     },
     get pages() {
       return sequence;
     },
     async resend(sequences) {
+      await inFlight;
       const wanted = new Set(sequences);
       for (const page of options.store.pendingPages()) {
         if (page.cycleId === options.cycleId && wanted.has(page.sequence)) await send(page);
