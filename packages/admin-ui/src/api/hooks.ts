@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type List } from './client.js';
+import type { Configuration } from './types.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -69,4 +70,9 @@ export function usePagedList<T>(firstUrl: string): PagedList<T> {
     previous: () => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)),
     reload: loaded.reload,
   };
+}
+
+/** The tenant's sync configurations (one page of the list, as the pages show them). */
+export function useConfigurations(): Loaded<List<Configuration>> {
+  return useLoad(() => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'), 'configurations');
 }

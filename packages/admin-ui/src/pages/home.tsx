@@ -1,11 +1,11 @@
 import { api, type List } from '../api/client.js';
-import { useLoad } from '../api/hooks.js';
-import type { Agent, Configuration } from '../api/types.js';
+import { useConfigurations, useLoad } from '../api/hooks.js';
+import type { Agent } from '../api/types.js';
 import { ErrorText, Page, StatusBadge } from '../components/ui.js';
 
 /** The landing page: the state of sync at a glance and where to go next. */
 export function HomePage() {
-  const configs = useLoad(() => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'), 'home-c');
+  const configs = useConfigurations();
   const agents = useLoad(() => api<List<Agent>>('GET', '/v1.0/cloudsync/agents'), 'home-a');
   return (
     <Page title="Home">

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type List } from '../api/client.js';
-import { useLoad, usePagedList } from '../api/hooks.js';
-import type { Configuration, ProvisioningEntry } from '../api/types.js';
+import { useConfigurations, usePagedList } from '../api/hooks.js';
+import type { ProvisioningEntry } from '../api/types.js';
+import { ConfigurationOptions } from '../components/configuration-options.js';
 import { Field } from '../components/form-parts.js';
 import { EmptyRow, ListStatus, Pager, TableHead } from '../components/list-parts.js';
 import { ErrorText, formatDate, Page, StatusBadge } from '../components/ui.js';
@@ -67,10 +68,7 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
   const [applied, setApplied] = useState<Filters>(start);
   const [selected, setSelected] = useState<ProvisioningEntry>();
   const list = usePagedList<ProvisioningEntry>(listUrl(applied));
-  const configs = useLoad(
-    () => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'),
-    'pl-configs',
-  );
+  const configs = useConfigurations();
   const field = (k: keyof Filters) => ({
     id: `pl-${k}`,
     value: draft[k],
@@ -147,11 +145,7 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
         <Field id="pl-configurationId" label="Configuration">
           <select {...field('configurationId')}>
             <option value="">Any</option>
-            {(configs.data?.value ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.domain.dnsName}
-              </option>
-            ))}
+            <ConfigurationOptions configurations={configs.data?.value} />
           </select>
         </Field>
         <button type="submit">Apply filters</button>

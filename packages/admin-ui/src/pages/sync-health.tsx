@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api, type List } from '../api/client.js';
-import { useLoad } from '../api/hooks.js';
-import type { Configuration, Cycle } from '../api/types.js';
+import { useConfigurations, useLoad } from '../api/hooks.js';
+import type { Cycle } from '../api/types.js';
 import { BarChart } from '../components/bar-chart.js';
+import { ConfigurationOptions } from '../components/configuration-options.js';
 import { Field } from '../components/form-parts.js';
 import { TableHead } from '../components/list-parts.js';
 import { ErrorText, formatDate, Loading, Page, StatusBadge } from '../components/ui.js';
@@ -11,10 +12,7 @@ const shortTime = (iso: string) => new Date(iso).toISOString().slice(5, 16).repl
 
 /** Sync health: per cycle, objects changed, duration and errors, for one configuration. */
 export function SyncHealthPage() {
-  const configs = useLoad(
-    () => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'),
-    'sh-configs',
-  );
+  const configs = useConfigurations();
   const [id, setId] = useState('');
   useEffect(() => {
     const first = configs.data?.value[0]?.id;
@@ -36,11 +34,7 @@ export function SyncHealthPage() {
       <ErrorText error={configs.error} />
       <Field id="sh-config" label="Configuration">
         <select id="sh-config" value={id} onChange={(e) => setId(e.target.value)}>
-          {(configs.data?.value ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.domain.dnsName}
-            </option>
-          ))}
+          <ConfigurationOptions configurations={configs.data?.value} />
         </select>
       </Field>
       {configs.data && configs.data.value.length === 0 ? (

@@ -1,13 +1,13 @@
 import { api, type List } from '../../api/client.js';
-import { useLoad } from '../../api/hooks.js';
-import type { Agent, Configuration } from '../../api/types.js';
+import { useConfigurations, useLoad } from '../../api/hooks.js';
+import type { Agent } from '../../api/types.js';
 import { TableHead } from '../../components/list-parts.js';
 import { ErrorText, formatDate, Loading, Page, StatusBadge } from '../../components/ui.js';
 
 /** Cloud sync: the agents and the configurations with their status and last cycle. */
 export function CloudSyncPage() {
   const agents = useLoad(() => api<List<Agent>>('GET', '/v1.0/cloudsync/agents'), 'agents');
-  const configs = useLoad(() => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'), 'configs');
+  const configs = useConfigurations();
   return (
     <Page
       title="Cloud sync"
