@@ -65,6 +65,15 @@ interface ServiceState {
   needPull: boolean;
 }
 
+/** What the heartbeat and cycle loops share: the runtime, their state, the options, the wake-ups. */
+interface Loop {
+  rt: AgentRuntime;
+  state: ServiceState;
+  options: ServiceOptions;
+  cycleWake: ReturnType<typeof createWake>;
+  heartbeatWake: ReturnType<typeof createWake>;
+}
+
 /**
  * Runs the agent until `options.signal` aborts.
  * @example
@@ -84,6 +93,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
   };
   const cycleWake = createWake();
   const heartbeatWake = createWake();
+  const loop: Loop = { rt, state, options, cycleWake, heartbeatWake };
   rt.cycleDeps.onProgress = (p) => {
     state.current = p ? { ...p } : undefined;
   };
@@ -104,11 +114,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
   }
   log.info({ agentId: rt.identity.agentId, domain: rt.identity.domain.dnsName }, 'agent started');
   try {
-    await Promise.all([
-      heartbeatLoop(rt, state, options, cycleWake, heartbeatWake),
-      cycleLoop(rt, state, options, cycleWake, heartbeatWake),
-      runWritebackLoop(rt, options),
-    ]);
+    await Promise.all([heartbeatLoop(loop), cycleLoop(loop), runWritebackLoop(rt, options)]);
   } finally {
     watcher?.close();
     rt.close();
@@ -133,13 +139,8 @@ function runStatus(state: ServiceState) {
   return state.lastError ? ('degraded' as const) : ('idle' as const);
 }
 
-async function heartbeatLoop(
-  rt: AgentRuntime,
-  state: ServiceState,
-  options: ServiceOptions,
-  cycleWake: ReturnType<typeof createWake>,
-  heartbeatWake: ReturnType<typeof createWake>,
-): Promise<void> {
+async function heartbeatLoop(loop: Loop): Promise<void> {
+  const { rt, state, options, cycleWake, heartbeatWake } = loop;
   while (!options.signal.aborted) {
     try {
       const answer = await rt.uplink.heartbeat({
@@ -210,13 +211,8 @@ async function pullConfigurations(rt: AgentRuntime, state: ServiceState): Promis
   state.needPull = false;
 }
 
-async function cycleLoop(
-  rt: AgentRuntime,
-  state: ServiceState,
-  options: ServiceOptions,
-  cycleWake: ReturnType<typeof createWake>,
-  heartbeatWake: ReturnType<typeof createWake>,
-): Promise<void> {
+async function cycleLoop(loop: Loop): Promise<void> {
+  const { rt, state, options, cycleWake, heartbeatWake } = loop;
   let failures = 0;
   while (!options.signal.aborted) {
     let error: ErrorBody | null = null;
