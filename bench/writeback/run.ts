@@ -443,11 +443,17 @@ async function main(): Promise<void> {
   const t = performance.now();
   const env = await startSyncEnvironment({ users: USERS, groups: 0 }, args.ip, { passwordHashSync: true });
   let agent: AgentService | undefined;
-  const stopAll = async () => {
-    await agent?.stop().catch((err: unknown) => console.error(`  stopping the agent: ${String(err)}`));
-    await env.close();
-  };
+  // Once, whoever asks first: the end of main, or Ctrl-C / SIGTERM (then main's own failures, as
+  // the DC goes away under it, are expected and the exit code is 130).
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      await agent?.stop().catch((err: unknown) => console.error(`  stopping the agent: ${String(err)}`));
+      await env.close();
+      http.destroy();
+    })());
   const onSignal = () => {
+    interrupted = true;
     void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
@@ -573,8 +579,11 @@ async function main(): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await stopAll();
-    http.destroy();
   }
 }
 
-await main();
+let interrupted = false;
+await main().catch(async (err: unknown) => {
+  if (!interrupted) throw err;
+  await new Promise(() => undefined); // the signal handler exits once everything is stopped
+});
