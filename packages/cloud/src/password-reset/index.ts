@@ -61,6 +61,7 @@ export async function mountPasswordReset(app: FastifyInstance, deps: PasswordRes
     sendCode,
     issuerName: 'cloudsync',
     log: deps.log,
+    clock,
   });
   const steps = createRegistrationSteps(registration);
   await app.register(async (scope) => {
@@ -93,5 +94,8 @@ export async function mountPasswordReset(app: FastifyInstance, deps: PasswordRes
 export type PasswordReset = Awaited<ReturnType<typeof mountPasswordReset>>;
 export { createSmtpMailer, type Mailer } from './mailer.js';
 export { DEFAULT_RESET_POLICY, type PasswordResetPolicy } from './policy.js';
-export type { StepContext as RegistrationStepContext } from './registration-steps.js';
+export type {
+  StepContext as RegistrationStepContext,
+  StepPage as RegistrationStepPage,
+} from './registration-steps.js';
 export type { SignInRegistration } from './sign-in-registration.js';

@@ -55,6 +55,11 @@ export function createRegistrationSteps(registration: MethodRegistration) {
       if (started.ok) return codePage(ctx, 200, { prompt: started.prompt });
       if (started.reason === 'invalid_address')
         return steps.choice(ctx, 400, 'Enter an e-mail address such as someone@example.com.');
+      if (started.reason === 'too_many') {
+        const minutes = Math.ceil(started.retryAfterSeconds / 60);
+        const wait = `Too many codes were sent. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, or use another method.`;
+        return steps.choice(ctx, 429, wait);
+      }
       return steps.choice(
         ctx,
         503,

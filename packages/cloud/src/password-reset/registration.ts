@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { renderSVG } from 'uqr';
+import type { Clock } from '../directory/clock.js';
+import { createRateLimiter } from '../sign-in/rate-limit.js';
 import type { FlowStore } from './flows.js';
 import { newCode } from './flows.js';
 import type { Mailer } from './mailer.js';
@@ -34,7 +36,12 @@ export const totpCheck = (secret: string | undefined, code: string) => async () 
 
 export type EmailStart =
   | { ok: true; prompt: string }
-  | { ok: false; reason: 'invalid_address' | 'mail_unavailable' };
+  | { ok: false; reason: 'invalid_address' | 'mail_unavailable' }
+  | { ok: false; reason: 'too_many'; retryAfterSeconds: number };
+
+/** Registration e-mails one user may have sent in `MAIL_WINDOW_MS` (in memory, per process). */
+export const MAX_REGISTRATION_MAILS = 5;
+export const MAIL_WINDOW_MS = 15 * 60_000;
 
 /** What the authenticator app needs: the key to type, the `otpauth://` URI and the URI as a QR code. */
 export interface AppStart {
@@ -54,6 +61,7 @@ export interface MethodRegistrationDeps {
   /** Shown in the authenticator app beside the account name. */
   issuerName: string;
   log: FastifyBaseLogger;
+  clock: Clock;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -69,11 +77,21 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  */
 export function createMethodRegistration(deps: MethodRegistrationDeps) {
   const { flows, methods } = deps;
+  // A signed-in user could otherwise make the cloud mail any address as often as they like.
+  const mails = createRateLimiter({
+    limit: MAX_REGISTRATION_MAILS,
+    windowMs: MAIL_WINDOW_MS,
+    clock: deps.clock,
+  });
   return {
     /** Sends a code to `address`; the flow then waits for it. */
     async startEmail(token: string, rawAddress: string): Promise<EmailStart> {
       const address = rawAddress.trim();
       if (!EMAIL.test(address) || address.length > 254) return { ok: false, reason: 'invalid_address' };
+      const state = await flows.find(token);
+      const admitted = mails.take(state?.user_id ?? token);
+      if (!admitted.ok)
+        return { ok: false, reason: 'too_many', retryAfterSeconds: admitted.retryAfterSeconds };
       const code = newCode();
       await flows.challenge(token, 'email', code, address);
       if (!(await deps.sendCode(address, code))) return { ok: false, reason: 'mail_unavailable' };

@@ -7,6 +7,7 @@ import * as oidc from 'openid-client';
 import { generate } from 'otplib';
 import { type ResetCloud, startResetCloud } from '../../../../tests/e2e/password-reset/cloud-fixture.js';
 import { SYSTEM_ACTOR } from '../directory/actor.js';
+import { MAIL_WINDOW_MS, MAX_REGISTRATION_MAILS } from '../password-reset/registration.js';
 import { FormBrowser, formAction, type Page } from './form-browser.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -139,7 +140,8 @@ test('the registration cannot be skipped: resuming early, or another flow token,
     flow: other,
   });
   assert.equal(forged.status, 400);
-  assert.match(forged.html, /Sign-in expired/);
+  assert.match(forged.html, /role="alert">This page has expired\. Choose a method again\./);
+  assert.doesNotMatch(forged.html, /totp-secret/, 'no key was made for the foreign flow');
   // Another browser (no interaction cookie) with the right token gets nowhere either.
   const token = /name="flow" value="([^"]+)"/.exec(second.next.html)?.[1] ?? '';
   const stranger = await new FormBrowser().submit(
@@ -150,10 +152,47 @@ test('the registration cannot be skipped: resuming early, or another flow token,
     },
   );
   assert.equal(stranger.status, 400);
+  assert.match(stranger.html, /Sign-in expired/);
   // Reloading the interaction page shows the registration again (a new flow).
   const reloaded = await browser.open(second.next.url.replace(/\/login$/, ''), REDIRECT);
   assert.match(reloaded.html, /<h1>More information required<\/h1>/);
   assert.deepEqual(await registered(user.id), []);
+});
+
+test('registration e-mails are bounded: the sixth within 15 minutes is refused, and later allowed', async () => {
+  const user = await rc.addUser('miriam');
+  const { browser, next: page } = await signIn(user);
+  const before = rc.sink.messages().length;
+  let last = page;
+  for (let i = 0; i < MAX_REGISTRATION_MAILS; i++) {
+    const sent = await browser.submit(page, formAction(page.html, 'Send a code'), {
+      address: `miriam${i}@example.org`,
+    });
+    assert.equal(sent.status, 200, `mail ${i + 1} is sent`);
+    last = sent;
+  }
+  const refused = await browser.submit(page, formAction(page.html, 'Send a code'), {
+    address: 'miriam9@example.org',
+  });
+  assert.equal(refused.status, 429);
+  assert.match(
+    refused.html,
+    /role="alert">Too many codes were sent\. Wait 15 minutes, or use another method\./,
+  );
+  await rc.sink.waitFor(`miriam${MAX_REGISTRATION_MAILS - 1}@example.org`, { since: before });
+  assert.equal(rc.sink.messages().length - before, MAX_REGISTRATION_MAILS, 'no sixth mail');
+  rc.advance(MAIL_WINDOW_MS);
+  // The registration flow (15 minutes) is over too: the page comes again with a new one.
+  const stale = await browser.submit(refused, formAction(refused.html, 'Send a code'), {
+    address: 'miriam9@example.org',
+  });
+  assert.equal(stale.status, 400);
+  assert.match(stale.html, /This page has expired\. Choose a method again\./);
+  const later = await browser.submit(stale, formAction(stale.html, 'Send a code'), {
+    address: 'miriam9@example.org',
+  });
+  assert.equal(later.status, 200);
+  assert.ok(last.html.includes('We sent a code'));
 });
 
 test('cancel: the app receives access_denied', async () => {

@@ -1,7 +1,11 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import type { RegistrationStepContext, SignInRegistration } from '../password-reset/index.js';
+import type {
+  RegistrationStepContext,
+  SignInRegistration,
+  RegistrationStepPage as StepPage,
+} from '../password-reset/index.js';
 import type { AccountQueries } from './accounts.js';
 import { expired, finish, type InteractionDetails, interaction, sendPage, uidParams } from './interaction.js';
 import { html } from './pages/layout.js';
@@ -105,19 +109,6 @@ export function createRegistrationInterrupt(deps: RegistrationInterruptDeps) {
     return { flow, choice };
   }
 
-  /** The interaction, its pending registration and the step context, when `flow` is that registration's. */
-  async function stepOf(req: StepRequest, reply: FastifyReply) {
-    const details = await interaction(provider, req, reply);
-    const pending = details && details.prompt.name === 'login' ? pendingOf(details) : undefined;
-    const registration = deps.registration();
-    const flow = req.body?.flow ?? '';
-    if (!details || !pending || !registration) return undefined;
-    if (!(await registration.holds(flow, pending.flowId, pending.accountId))) return undefined;
-    const offer = await registration.required(pending.accountId);
-    const ctx = offer ? await contextOf(details, pending.accountId, flow, offer) : undefined;
-    return { details, pending, registration, ctx };
-  }
-
   const signIn = (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -128,36 +119,69 @@ export function createRegistrationInterrupt(deps: RegistrationInterruptDeps) {
     return finish(provider, req, reply, { login: { accountId, amr: ['pwd'] } }, false);
   };
 
+  const again = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    details: InteractionDetails,
+    accountId: string,
+    why: string,
+  ) => show(req, reply, details, accountId, why).then((shown) => (shown ? reply : expired(reply)));
+
+  /**
+   * Runs one step for the registration this interaction waits for. The account comes from the
+   * interaction (server-side), never from the form; a flow token that is not the pending one (an
+   * expired flow, a token from elsewhere) shows the choice again with a new flow.
+   */
+  async function step(
+    req: StepRequest,
+    reply: FastifyReply,
+    run: (s: {
+      registration: SignInRegistration;
+      ctx: RegistrationStepContext;
+      accountId: string;
+    }) => Promise<StepPage | 'ok' | 'refused'>,
+  ): Promise<FastifyReply> {
+    const details = await interaction(provider, req, reply);
+    const pending = details && details.prompt.name === 'login' ? pendingOf(details) : undefined;
+    const registration = deps.registration();
+    if (!details || !pending || !registration) return expired(reply);
+    const { accountId } = pending;
+    const offer = await registration.required(accountId);
+    if (!offer) return signIn(req, reply, details, accountId);
+    const flow = req.body?.flow ?? '';
+    if (!(await registration.holds(flow, pending.flowId, accountId)))
+      return again(req, reply, details, accountId, 'This page has expired. Choose a method again.');
+    const next = await run({
+      registration,
+      ctx: await contextOf(details, accountId, flow, offer),
+      accountId,
+    });
+    if (next === 'ok') return signIn(req, reply, details, accountId);
+    if (next === 'refused')
+      return again(
+        req,
+        reply,
+        details,
+        accountId,
+        'The code has expired or was tried too often. Choose a method again.',
+      );
+    return sendPage(reply, next.status, next.body);
+  }
+
   function register(app: FastifyInstance): void {
     const schema = { params: uidParams, body: stepBody };
-
-    app.post(`${base}/:uid/register/email`, { schema }, async (req: StepRequest, reply) => {
-      const step = await stepOf(req, reply);
-      if (!step) return expired(reply);
-      if (!step.ctx) return signIn(req, reply, step.details, step.pending.accountId);
-      const page = await step.registration.steps.email(step.ctx, req.body?.address ?? '');
-      return sendPage(reply, page.status, page.body);
-    });
-
-    app.post(`${base}/:uid/register/app`, { schema }, async (req: StepRequest, reply) => {
-      const step = await stepOf(req, reply);
-      const user = step && (await accounts.findById(step.pending.accountId));
-      if (!step || !user) return expired(reply);
-      if (!step.ctx) return signIn(req, reply, step.details, step.pending.accountId);
-      const page = await step.registration.steps.app(step.ctx, user.userPrincipalName);
-      return sendPage(reply, page.status, page.body);
-    });
-
-    app.post(`${base}/:uid/register/verify`, { schema }, async (req: StepRequest, reply) => {
-      const step = await stepOf(req, reply);
-      if (!step) return expired(reply);
-      const { details, pending } = step;
-      const next = step.ctx ? await step.registration.steps.verify(step.ctx, req.body?.code ?? '') : 'ok';
-      if (next === 'ok') return signIn(req, reply, details, pending.accountId);
-      if (next !== 'refused') return sendPage(reply, next.status, next.body);
-      const again = 'The code has expired or was tried too often. Choose a method again.';
-      return (await show(req, reply, details, pending.accountId, again)) ? reply : expired(reply);
-    });
+    app.post(`${base}/:uid/register/email`, { schema }, (req: StepRequest, reply) =>
+      step(req, reply, ({ registration, ctx }) => registration.steps.email(ctx, req.body?.address ?? '')),
+    );
+    app.post(`${base}/:uid/register/app`, { schema }, (req: StepRequest, reply) =>
+      step(req, reply, async ({ registration, ctx, accountId }) => {
+        const user = await accounts.findById(accountId);
+        return registration.steps.app(ctx, user?.userPrincipalName ?? accountId);
+      }),
+    );
+    app.post(`${base}/:uid/register/verify`, { schema }, (req: StepRequest, reply) =>
+      step(req, reply, ({ registration, ctx }) => registration.steps.verify(ctx, req.body?.code ?? '')),
+    );
   }
 
   return {
