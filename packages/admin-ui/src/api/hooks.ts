@@ -76,3 +76,26 @@ export function usePagedList<T>(firstUrl: string): PagedList<T> {
 export function useConfigurations(): Loaded<List<Configuration>> {
   return useLoad(() => api<List<Configuration>>('GET', '/v1.0/cloudsync/configurations'), 'configurations');
 }
+
+/**
+ * A form's save: clears the last error and "saved", runs `work`, then marks the form saved and calls
+ * `onSaved` — or keeps the error to show.
+ * @example
+ *   const { error, saved, save } = useSave(() => api('PATCH', url, body), reload);
+ */
+export function useSave(work: () => Promise<unknown>, onSaved: () => void) {
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const save = async () => {
+    setError(undefined);
+    setSaved(false);
+    try {
+      await work();
+      setSaved(true);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return { error, saved, save };
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
-import { useLoad } from '../api/hooks.js';
+import { useLoad, useSave } from '../api/hooks.js';
 import type { PasswordResetPolicy } from '../api/types.js';
 import { Checkbox, StatusNote } from '../components/form-parts.js';
 import { TableHead } from '../components/list-parts.js';
@@ -12,11 +12,28 @@ const PATH = '/v1.0/cloudsync/passwordResetPolicy';
 export function PasswordResetPage() {
   const policy = useLoad(() => api<PasswordResetPolicy>('GET', PATH), 'sspr');
   const [draft, setDraft] = useState<PasswordResetPolicy>();
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(policy.data), [policy.data]);
   const set = <K extends keyof PasswordResetPolicy>(k: K, v: PasswordResetPolicy[K]) =>
     setDraft((d) => (d ? { ...d, [k]: v } : d));
+  const { error, saved, save } = useSave(() => {
+    if (!draft) return Promise.resolve();
+    const {
+      enabledFor,
+      groupId,
+      methods,
+      registrationRequired,
+      unlockOnPremisesAccount,
+      keepMustChangeAtNextLogon,
+    } = draft;
+    return api<PasswordResetPolicy>('PATCH', PATH, {
+      enabledFor,
+      groupId: enabledFor === 'group' ? groupId : null,
+      methods,
+      registrationRequired,
+      unlockOnPremisesAccount,
+      keepMustChangeAtNextLogon,
+    });
+  }, policy.reload);
   const toggleMethod = (m: 'email' | 'authenticatorApp', on: boolean) =>
     setDraft(
       (d) => d && { ...d, methods: on ? [...new Set([...d.methods, m])] : d.methods.filter((x) => x !== m) },
@@ -33,27 +50,7 @@ export function PasswordResetPage() {
           className="card"
           onSubmit={(e) => {
             e.preventDefault();
-            setError(undefined);
-            setSaved(false);
-            const {
-              enabledFor,
-              groupId,
-              methods,
-              registrationRequired,
-              unlockOnPremisesAccount,
-              keepMustChangeAtNextLogon,
-            } = draft;
-            api<PasswordResetPolicy>('PATCH', PATH, {
-              enabledFor,
-              groupId: enabledFor === 'group' ? groupId : null,
-              methods,
-              registrationRequired,
-              unlockOnPremisesAccount,
-              keepMustChangeAtNextLogon,
-            }).then(() => {
-              setSaved(true);
-              policy.reload();
-            }, setError);
+            void save();
           }}
         >
           <fieldset>

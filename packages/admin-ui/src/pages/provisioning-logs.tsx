@@ -94,24 +94,16 @@ export function ProvisioningLogsPage(props: { initial: URLSearchParams }) {
   return (
     <Page
       title="Provisioning logs"
-      actions={
-        <>
-          <button
-            type="button"
-            disabled={exporting || list.items.length === 0}
-            onClick={() => void exportAll('json')}
-          >
-            Download JSON
-          </button>
-          <button
-            type="button"
-            disabled={exporting || list.items.length === 0}
-            onClick={() => void exportAll('csv')}
-          >
-            Download CSV
-          </button>
-        </>
-      }
+      actions={(['json', 'csv'] as const).map((format) => (
+        <button
+          key={format}
+          type="button"
+          disabled={exporting || list.items.length === 0}
+          onClick={() => void exportAll(format)}
+        >
+          Download {format.toUpperCase()}
+        </button>
+      ))}
     >
       <p className="hint">
         Downloads hold every entry the filters match, newest first, at most{' '}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type List } from '../api/client.js';
-import { useLoad } from '../api/hooks.js';
+import { useLoad, useSave } from '../api/hooks.js';
 import type { Sku, User } from '../api/types.js';
 import { CardForm, Checkbox, Field, StatusNote } from '../components/form-parts.js';
 import { navigate } from '../components/router.js';
@@ -97,28 +97,18 @@ function Summary({ user }: { user: User }) {
 function Properties({ user, onSaved }: { user: User; onSaved(): void }) {
   const initial = () => Object.fromEntries(EDITABLE.map((e) => [e.key, String(user[e.key] ?? '')]));
   const [values, setValues] = useState<Record<string, string>>(initial);
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset the form when the user is read again
   useEffect(() => setValues(initial()), [user]);
   const synced = Boolean(user.onPremisesSyncEnabled);
-  const save = async () => {
-    setError(undefined);
-    setSaved(false);
+  const { error, saved, save } = useSave(async () => {
     const patch: Record<string, string | null> = {};
     for (const e of EDITABLE) {
       if (synced && e.onPremises) continue;
       const v = values[e.key] ?? '';
       if (v !== String(user[e.key] ?? '')) patch[e.key] = v === '' ? null : v;
     }
-    try {
-      if (Object.keys(patch).length > 0) await api('PATCH', `/v1.0/users/${user.id}`, patch);
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    if (Object.keys(patch).length > 0) await api('PATCH', `/v1.0/users/${user.id}`, patch);
+  }, onSaved);
   return (
     <CardForm titleId="props-title" title="Properties" onSubmit={() => void save()}>
       {EDITABLE.map((e) => (

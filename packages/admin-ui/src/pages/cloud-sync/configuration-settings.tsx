@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api/client.js';
+import { useSave } from '../../api/hooks.js';
 import type { AttributeMapping, Configuration, ObjectType, Scope } from '../../api/types.js';
 import { CardForm, Checkbox, Field, StatusNote } from '../../components/form-parts.js';
 import { ErrorText, TextField } from '../../components/ui.js';
@@ -52,32 +53,24 @@ const targetOf = (err: unknown) => (err instanceof ApiError ? (err.target ?? '')
 export function ConfigurationSettings({ config, onSaved }: { config: Configuration; onSaved(): void }) {
   const [draft, setDraft] = useState(() => draftOf(config));
   const [objectType, setObjectType] = useState<ObjectType>('user');
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(draftOf(config)), [config]);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const check = (k: 'passwordHashSync' | 'passwordWriteback' | 'guardEnabled', id: string, label: string) => (
     <Checkbox id={id} label={label} checked={draft[k]} onChange={(v) => set(k, v)} />
   );
-  const t = targetOf(error);
-  const save = async () => {
-    setError(undefined);
-    setSaved(false);
-    try {
-      await api('PATCH', `/v1.0/cloudsync/configurations/${config.id}`, {
+  const { error, saved, save } = useSave(
+    () =>
+      api('PATCH', `/v1.0/cloudsync/configurations/${config.id}`, {
         passwordHashSync: draft.passwordHashSync,
         passwordWriteback: draft.passwordWriteback,
         scope: scopeOf(draft, config.scope),
         mappings: draft.mappings,
         deleteGuard: { enabled: draft.guardEnabled, threshold: Number(draft.threshold) },
         notificationEmail: draft.notificationEmail.trim() || null,
-      });
-      setSaved(true);
-      onSaved();
-    } catch (err) {
-      setError(err);
-    }
-  };
+      }),
+    onSaved,
+  );
+  const t = targetOf(error);
   return (
     <CardForm titleId="settings-title" title="Settings" onSubmit={() => void save()}>
       {check('passwordHashSync', 'cfg-phs', 'Password hash sync')}
