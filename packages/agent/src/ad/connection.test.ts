@@ -57,6 +57,32 @@ describe('AD connection', () => {
     assert.equal(await rootDn({ ...admin, bindDn: env.adminDn }), env.baseDn);
   });
 
+  test('a paged search, read one page ahead, yields every page in order; stopping early is clean', async () => {
+    const ad = await connectAd(admin);
+    try {
+      const options = { scope: 'one' as const, filter: '(objectClass=*)', attributes: ['cn'] };
+      const base = `CN=Builtin,${env.baseDn}`;
+      const whole = (await ad.search(base, options)).map((e) => e.dn);
+      assert.ok(whole.length > 8, 'several pages of 4');
+      const paged: string[] = [];
+      for await (const page of ad.searchPages(base, { ...options, paged: { pageSize: 4 } })) {
+        assert.ok(page.length <= 4);
+        paged.push(...page.map((e) => e.dn));
+      }
+      assert.deepEqual(paged, whole);
+      for await (const page of ad.searchPages(base, { ...options, paged: { pageSize: 4 } })) {
+        assert.equal(page.length, 4);
+        break;
+      }
+      assert.deepEqual(
+        (await ad.search(base, options)).map((e) => e.dn),
+        whole,
+      );
+    } finally {
+      await ad.close();
+    }
+  });
+
   test('binds over LDAP + StartTLS', async () => {
     assert.equal(await rootDn({ ...admin, url: env.ldapUrl, startTls: true }), env.baseDn);
   });

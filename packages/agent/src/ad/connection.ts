@@ -182,15 +182,25 @@ class BoundConnection implements AdConnection {
   ): AsyncGenerator<Entry[]> {
     const client = await this.bound();
     const pages = client.searchPaginated(base, { paged: { pageSize: 500 }, ...options }, controls);
-    while (true) {
-      let next: IteratorResult<{ searchEntries: Entry[] }>;
-      try {
-        next = await pages.next();
-      } catch (err) {
-        throw toAdError(err, this.target, `paged search ${base}`);
+    let pending = pages.next();
+    try {
+      while (true) {
+        let next: IteratorResult<{ searchEntries: Entry[] }>;
+        try {
+          next = await pending;
+        } catch (err) {
+          throw toAdError(err, this.target, `paged search ${base}`);
+        }
+        if (next.done) return;
+        // Read ahead: the DC prepares the next page while the caller handles this one.
+        pending = pages.next();
+        pending.catch(() => undefined);
+        yield next.value.searchEntries;
       }
-      if (next.done) return;
-      yield next.value.searchEntries;
+    } finally {
+      // A caller that stops early: let the page read ahead arrive, then end the search.
+      await pending.catch(() => undefined);
+      await pages.return(undefined).catch(() => undefined);
     }
   }
 

@@ -7,10 +7,10 @@ import type { Scope } from '@cloudsync/protocol';
 import type { Logger } from 'pino';
 import type { AdObject } from '../ad/attributes.js';
 import type { AdConnection } from '../ad/connection.js';
-import { type AdChange, type DeltaState, readDelta, reread, startDelta } from '../ad/delta.js';
+import { type AdChange, type DeltaState, readDelta, reread, startDeltaCursor } from '../ad/delta.js';
 import { fullImport } from '../ad/full-import.js';
 import { type GroupScopeMembers, resolveGroupScope, scopeMovement } from '../ad/group-closure.js';
-import { decodeGuidSet, encodeGuidSet } from '../ad/guid-set.js';
+import { decodeGuidSet, encodeGuidSet, type GuidSet } from '../ad/guid-set.js';
 
 /** One thing the import found. */
 export type SourceItem =
@@ -79,15 +79,25 @@ function withGroupScope(state: DeltaState, members: GroupScopeMembers | undefine
   return members ? { ...state, groupScope: encodeGuidSet(new Set(members.byGuid.keys())) } : state;
 }
 
-/** Full import: the DirSync cursor is taken first, so the next delta replays changes made meanwhile. */
+/**
+ * Full import: the DirSync cursor is taken first, so the next delta replays changes made meanwhile;
+ * the objectGUIDs in scope (the cursor's `known`) are those the import read.
+ */
 export async function readFull(ad: AdConnection, options: ReadOptions): Promise<SourceRead> {
   const bases = basesOf(options.scope, options.domainRoot);
-  const state = await startDelta(ad, { domainRoot: options.domainRoot, bases, now: options.now });
+  const cursor = await startDeltaCursor(ad, { domainRoot: options.domainRoot, now: options.now });
   const members = await groupMembers(ad, options);
+  const read: GuidSet = new Set();
   async function* items(): AsyncGenerator<SourceItem> {
-    for await (const object of fullImport(ad, { bases })) yield objectItem(object, members);
+    for await (const object of fullImport(ad, { bases })) {
+      read.add(object.objectGuid.toString('hex'));
+      yield objectItem(object, members);
+    }
   }
-  return { items: items(), nextState: () => withGroupScope(state, members) };
+  return {
+    items: items(),
+    nextState: () => withGroupScope({ ...cursor, known: encodeGuidSet(read) }, members),
+  };
 }
 
 const guidHexOf = (c: AdChange) => (c.type === 'upsert' ? c.object.objectGuid : c.objectGuid).toString('hex');
