@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { runCycle } from '../../../packages/agent/src/cycle/run-cycle.js';
 import { runService } from '../../../packages/agent/src/service/run-service.js';
-import { readStatus } from '../../../packages/agent/src/service/status.js';
+import { formatStatus, readStatus } from '../../../packages/agent/src/service/status.js';
 import { readCredentials } from '../../../packages/agent/src/service-account/password.js';
 import { ADMIN_PASSWORD } from '../../../packages/cloud/src/api/api-fixture.js';
 import { buildCloudApp, type CloudApp } from '../../../packages/cloud/src/app.js';
@@ -181,6 +181,9 @@ test('the service account password nears its expiry: the agent changes it and ke
     await bindAs(account.upn, fresh);
     await assert.rejects(bindAs(account.upn, old), 'the old password no longer binds');
     assert.ok(lines.some((l) => l.includes('changed the service account password before it expires')));
+    const status = await readStatus(a.stateDir);
+    assert.ok(status.password?.changedAt, JSON.stringify(status.password));
+    assert.match(formatStatus(status), /password {4}.*changed by the agent at/);
     assert.ok(!lines.some((l) => l.includes(old) || l.includes(fresh)), 'no password in the log');
 
     const u = await newUser('rot', 'After Password Change');

@@ -21,6 +21,7 @@ export {
 } from './rotation.js';
 export {
   openServiceAccountSession,
+  type PasswordCheck,
   type RotationOutcome,
   type ServiceAccountSession,
 } from './session.js';

@@ -25,12 +25,27 @@ export interface ServiceAccountSessionOptions {
   now?: () => Date;
   /** Least time between two expiry checks (default 1 hour). */
   checkEveryMs?: number;
+  /** Told after each expiry check (the service keeps it for `cloudsync agent status`). */
+  onCheck?: (check: PasswordCheck) => void;
+}
+
+/** The result of an expiry check, as `cloudsync agent status` shows it (ISO 8601 times). */
+export interface PasswordCheck {
+  checkedAt: string;
+  /** `never`, `now` (must change), or when it expires. */
+  expiresAt?: string;
+  /** When the agent changes it (undefined when it never expires). */
+  rotateAt?: string;
+  /** When the agent last changed it. */
+  changedAt?: string;
+  /** Why the last check or change failed. */
+  error?: string;
 }
 
 /** What `keepFresh` did. */
 export type RotationOutcome =
   | { state: 'skipped' }
-  | { state: 'fresh'; rotateAt: Date | undefined }
+  | { state: 'fresh'; rotateAt: Date | undefined; expiry: PasswordExpiry }
   | { state: 'rotated'; before: PasswordExpiry }
   | { state: 'failed'; error: unknown };
 
@@ -65,6 +80,7 @@ export async function openServiceAccountSession(
   const now = options.now ?? (() => new Date());
   const log = options.log.child({ part: 'service-account' });
   let lastCheck: number | undefined;
+  let changedAt: string | undefined;
   // Every change of the credentials file goes through this chain, one at a time.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -147,21 +163,37 @@ export async function openServiceAccountSession(
     if (lastCheck !== undefined && t.getTime() - lastCheck < (options.checkEveryMs ?? HOUR_MS))
       return { state: 'skipped' };
     lastCheck = t.getTime();
-    return serial(async () => {
-      let ad: AdConnection | undefined;
-      try {
-        ad = await connect();
-        const expiry = await readPasswordExpiry(ad, creds.dn);
-        const at = rotationTime(expiry);
-        if (!at || at > t) return { state: 'fresh', rotateAt: at };
-        return await rotate(ad, expiry, at);
-      } catch (err) {
-        log.warn({ message: String(err) }, 'could not check the service account password expiry');
-        return { state: 'failed', error: err };
-      } finally {
-        await ad?.close().catch(() => undefined);
-      }
-    });
+    const outcome = await serial(() => check(t));
+    options.onCheck?.(describe(t, outcome));
+    return outcome;
+  }
+
+  async function check(t: Date): Promise<RotationOutcome> {
+    let ad: AdConnection | undefined;
+    try {
+      ad = await connect();
+      const expiry = await readPasswordExpiry(ad, creds.dn);
+      const at = rotationTime(expiry);
+      if (!at || at > t) return { state: 'fresh', rotateAt: at, expiry };
+      return await rotate(ad, expiry, at);
+    } catch (err) {
+      log.warn({ message: String(err) }, 'could not check the service account password expiry');
+      return { state: 'failed', error: err };
+    } finally {
+      await ad?.close().catch(() => undefined);
+    }
+  }
+
+  function describe(t: Date, outcome: RotationOutcome): PasswordCheck {
+    const iso = (d: Date | 'never' | 'now') => (d instanceof Date ? d.toISOString() : d);
+    if (outcome.state === 'rotated') changedAt = t.toISOString();
+    return {
+      checkedAt: t.toISOString(),
+      ...(outcome.state === 'fresh' ? { expiresAt: iso(outcome.expiry.expiresAt) } : {}),
+      ...(outcome.state === 'fresh' && outcome.rotateAt ? { rotateAt: outcome.rotateAt.toISOString() } : {}),
+      ...(changedAt ? { changedAt } : {}),
+      ...(outcome.state === 'failed' ? { error: String(outcome.error).slice(0, 500) } : {}),
+    };
   }
 
   const connection = {

@@ -12,6 +12,9 @@ import { type AgentIdentity, loadKey, readIdentity } from '../state/identity.js'
 import { type LocalStore, openLocalStore } from '../state/local-store.js';
 import { createUplink, type HttpRequest, type HttpResponse, type Uplink } from '../uplink/index.js';
 
+/** Key of the last service account password check in the local store's `kv` (for the status). */
+export const PASSWORD_CHECK_KEY = 'serviceAccountPassword';
+
 /** The agent's version, as heartbeats report it. */
 export const AGENT_VERSION = '0.1.0';
 
@@ -59,6 +62,7 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
           connectTimeoutMs: 10_000,
         },
         log: options.log,
+        onCheck: (check) => store.setValue(PASSWORD_CHECK_KEY, JSON.stringify(check)),
         ...options.passwordRotation,
       })
     : undefined;

@@ -1,8 +1,10 @@
 // `cloudsync agent status`: what is installed in the state directory and how the last cycles went.
 import { errorBodySchema } from '@cloudsync/protocol';
 import { readCredentials } from '../service-account/password.js';
+import type { PasswordCheck } from '../service-account/session.js';
 import { readIdentity } from '../state/identity.js';
 import { type CycleSummary, openLocalStore } from '../state/local-store.js';
+import { PASSWORD_CHECK_KEY } from './agent-runtime.js';
 
 export interface AgentStatus {
   installed: boolean;
@@ -15,6 +17,8 @@ export interface AgentStatus {
   passwordHashSync?: boolean;
   lastHeartbeat?: string;
   lastError?: ReturnType<typeof errorBodySchema.parse>;
+  /** The service account password's last expiry check. */
+  password?: PasswordCheck;
   lastCycles: CycleSummary[];
 }
 
@@ -27,6 +31,7 @@ export async function readStatus(stateDir: string): Promise<AgentStatus> {
   try {
     const lastError = store.getValue('lastError');
     const lastHeartbeat = store.getValue('lastHeartbeat');
+    const password = store.getValue(PASSWORD_CHECK_KEY);
     return {
       installed: credentials !== undefined,
       stateDir,
@@ -38,11 +43,23 @@ export async function readStatus(stateDir: string): Promise<AgentStatus> {
       passwordHashSync: identity.passwordHashSync,
       ...(lastHeartbeat ? { lastHeartbeat } : {}),
       ...(lastError ? { lastError: errorBodySchema.parse(JSON.parse(lastError)) } : {}),
+      // Written by the runtime's onCheck as a PasswordCheck.
+      ...(password ? { password: JSON.parse(password) as PasswordCheck } : {}),
       lastCycles: store.lastCycles(5),
     };
   } finally {
     store.close();
   }
+}
+
+/** The service account password's state in one line. */
+function passwordLine(p: PasswordCheck | undefined): string {
+  if (!p) return 'not checked yet (the service checks it hourly)';
+  const changed = p.changedAt ? `, changed by the agent at ${p.changedAt}` : '';
+  if (p.error) return `check failed at ${p.checkedAt}: ${p.error}${changed}`;
+  if (p.expiresAt === 'never') return `never expires${changed}`;
+  if (!p.expiresAt) return `checked at ${p.checkedAt}${changed}`;
+  return `expires ${p.expiresAt}; the agent changes it from ${p.rotateAt ?? 'now'}${changed}`;
 }
 
 /** The status as lines for a terminal. */
@@ -53,6 +70,7 @@ export function formatStatus(s: AgentStatus): string {
     `cloud       ${s.cloudUrl}`,
     `domain      ${s.domain} via ${s.domainController}`,
     `account     ${s.serviceAccount}`,
+    `password    ${passwordLine(s.password)}`,
     `hash sync   ${s.passwordHashSync ? 'on' : 'off'}`,
     `heartbeat   ${s.lastHeartbeat ?? 'never'}`,
     `last error  ${s.lastError ? `${s.lastError.code}: ${s.lastError.message}` : 'none'}`,
