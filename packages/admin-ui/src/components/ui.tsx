@@ -1,6 +1,7 @@
 // Small building blocks shared by the pages: headings that take focus, errors in words, fields.
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { ApiError, messageOf } from '../api/client.js';
+import type { Loaded } from '../api/hooks.js';
 
 /** A page: its heading takes the focus when the page opens, so screen readers announce it. */
 export function Page(props: { title: string; actions?: ReactNode; children: ReactNode }) {
@@ -103,4 +104,25 @@ export function formatDate(iso: string | null | undefined): string {
 
 export function StatusBadge(props: { state: string }) {
   return <span className={`badge badge-${props.state.replace(/[^a-z]/gi, '')}`}>{props.state}</span>;
+}
+
+/**
+ * The one object a page shows: why it could not be read (after `prefix`), that it is loading, or
+ * `children` rendered with it.
+ * @example
+ *   <WhenLoaded loaded={user} what="the user" prefix="The user could not be read">{(u) => <Summary user={u} />}</WhenLoaded>
+ */
+export function WhenLoaded<T>(props: {
+  loaded: Loaded<T>;
+  what: string;
+  prefix: string;
+  children(data: T): ReactNode;
+}) {
+  const { data, error, loading } = props.loaded;
+  return (
+    <>
+      <ErrorText error={error} prefix={props.prefix} />
+      {data === undefined ? loading ? <Loading what={props.what} /> : null : props.children(data)}
+    </>
+  );
 }

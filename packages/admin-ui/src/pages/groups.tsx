@@ -1,14 +1,6 @@
-import { odataString } from '../api/client.js';
 import type { Group } from '../api/types.js';
 import { Page } from '../components/ui.js';
-import { SimpleList } from './simple-list.js';
-
-const url = (search: string) => {
-  const q = new URLSearchParams({ $top: '25', $count: 'true' });
-  if (search) q.set('$filter', `startswith(displayName,${odataString(search)})`);
-  q.set('$orderby', 'displayName');
-  return `/v1.0/groups?${q.toString()}`;
-};
+import { SimpleList, searchByDisplayName } from './simple-list.js';
 
 export function GroupsPage() {
   return (
@@ -16,7 +8,7 @@ export function GroupsPage() {
       <SimpleList<Group>
         label="Groups"
         searchLabel="Search by name"
-        url={url}
+        url={searchByDisplayName('/v1.0/groups')}
         columns={[
           { header: 'Display name', cell: (g) => <a href={`#/groups/${g.id}`}>{g.displayName}</a> },
           {

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
+import { odataString } from '../api/client.js';
 import { usePagedList } from '../api/hooks.js';
 import { Field } from '../components/form-parts.js';
 import { EmptyRow, ListStatus, Pager, TableHead } from '../components/list-parts.js';
@@ -6,6 +7,20 @@ import { EmptyRow, ListStatus, Pager, TableHead } from '../components/list-parts
 export interface Column<T> {
   header: string;
   cell(item: T): ReactNode;
+}
+
+/**
+ * The URL of a list searched by display name (prefix), ordered by it, 25 a page with the count.
+ * @example
+ *   <SimpleList url={searchByDisplayName('/v1.0/groups')} ... />
+ */
+export function searchByDisplayName(collection: string): (search: string) => string {
+  return (search) => {
+    const q = new URLSearchParams({ $top: '25', $count: 'true' });
+    if (search) q.set('$filter', `startswith(displayName,${odataString(search)})`);
+    q.set('$orderby', 'displayName');
+    return `${collection}?${q.toString()}`;
+  };
 }
 
 /** A paged, searchable Graph list shown as a table (groups, contacts, deleted users, audit logs). */

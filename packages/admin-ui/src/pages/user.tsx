@@ -4,7 +4,7 @@ import { useLoad, useSave } from '../api/hooks.js';
 import type { Sku, User } from '../api/types.js';
 import { CardForm, Checkbox, Field, StatusNote } from '../components/form-parts.js';
 import { navigate } from '../components/router.js';
-import { ErrorText, errorFor, formatDate, Loading, Page, TextField } from '../components/ui.js';
+import { ErrorText, errorFor, formatDate, Page, TextField, WhenLoaded } from '../components/ui.js';
 
 /** Properties AD masters for a synced user: read-only here (docs/api.md, "Synced objects"). */
 const EDITABLE: { key: keyof User; label: string; onPremises: boolean }[] = [
@@ -45,20 +45,17 @@ export function UserPage(props: { id: string }) {
       <p>
         <a href="#/users">← All users</a>
       </p>
-      <ErrorText error={user.error} prefix="The user could not be read" />
-      {!u ? (
-        user.loading ? (
-          <Loading what="the user" />
-        ) : null
-      ) : (
-        <>
-          <Summary user={u} />
-          <Properties user={u} onSaved={user.reload} />
-          <Licences user={u} onChanged={user.reload} />
-          {u.onPremisesSyncEnabled ? null : <ResetPassword user={u} />}
-          <DeleteUser user={u} />
-        </>
-      )}
+      <WhenLoaded loaded={user} what="the user" prefix="The user could not be read">
+        {(u) => (
+          <>
+            <Summary user={u} />
+            <Properties user={u} onSaved={user.reload} />
+            <Licences user={u} onChanged={user.reload} />
+            {u.onPremisesSyncEnabled ? null : <ResetPassword user={u} />}
+            <DeleteUser user={u} />
+          </>
+        )}
+      </WhenLoaded>
     </Page>
   );
 }

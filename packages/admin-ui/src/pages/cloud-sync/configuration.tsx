@@ -3,7 +3,7 @@ import { api } from '../../api/client.js';
 import { useLoad } from '../../api/hooks.js';
 import type { Configuration } from '../../api/types.js';
 import { StatusNote } from '../../components/form-parts.js';
-import { ErrorText, formatDate, Loading, Page, StatusBadge } from '../../components/ui.js';
+import { ErrorText, formatDate, Page, StatusBadge, WhenLoaded } from '../../components/ui.js';
 import { ConfigurationSettings } from './configuration-settings.js';
 import { HeldDeletions } from './held-deletions.js';
 import { ProvisionOnDemand } from './provision-on-demand.js';
@@ -20,19 +20,16 @@ export function ConfigurationPage(props: { id: string }) {
       <p>
         <a href="#/cloud-sync">← Cloud sync</a>
       </p>
-      <ErrorText error={config.error} prefix="The configuration could not be read" />
-      {!c ? (
-        config.loading ? (
-          <Loading what="the configuration" />
-        ) : null
-      ) : (
-        <>
-          <StatusCard config={c} onChanged={config.reload} />
-          <ConfigurationSettings config={c} onSaved={config.reload} />
-          <HeldDeletions configurationId={c.id} />
-          <ProvisionOnDemand configurationId={c.id} />
-        </>
-      )}
+      <WhenLoaded loaded={config} what="the configuration" prefix="The configuration could not be read">
+        {(c) => (
+          <>
+            <StatusCard config={c} onChanged={config.reload} />
+            <ConfigurationSettings config={c} onSaved={config.reload} />
+            <HeldDeletions configurationId={c.id} />
+            <ProvisionOnDemand configurationId={c.id} />
+          </>
+        )}
+      </WhenLoaded>
     </Page>
   );
 }
