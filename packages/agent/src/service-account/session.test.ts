@@ -22,7 +22,7 @@ import { type AdConnection, connectAd } from '../ad/connection.js';
 import { ServiceAccountBindError } from './bind-refusal.js';
 import { generatePassword, readCredentials, storeCredentials } from './password.js';
 import { repairPassword } from './repair.js';
-import { openServiceAccountSession, type ServiceAccountSession } from './session.js';
+import { openServiceAccountSession, type PasswordCheck, type ServiceAccountSession } from './session.js';
 
 const env = adFromEnv();
 const connection = { url: env.ldapsUrl, tls: { caFile: env.caFile } };
@@ -162,6 +162,29 @@ test('near its expiry (a 2-day policy), the password is changed; otherwise left 
     // (The PSO keeps no history, so AD allows no grace period for the previous password.)
     assert.ok(await refused(password, user.upn), 'the old password no longer binds');
     await closes(session.connect());
+  } finally {
+    await pso.remove();
+  }
+});
+
+test('an adopted account (rotate: false) is not changed, only warned about', async () => {
+  const { user, stateDir, password } = await account();
+  const pso = await createPso({ appliesTo: [user.dn], maxPwdAgeDays: 2, minPwdAgeDays: 0 });
+  try {
+    const checks: PasswordCheck[] = [];
+    const session = await openServiceAccountSession({
+      stateDir,
+      connection,
+      log,
+      rotate: false,
+      now: () => new Date(Date.now() + 1.5 * DAY_MS),
+      onCheck: (c) => checks.push(c),
+    });
+    const outcome = await session?.keepFresh();
+    assert.equal(outcome?.state, 'due');
+    assert.equal((await readCredentials(stateDir))?.password, password);
+    assert.match(checks[0]?.warning ?? '', /adopted account.*cloudsync agent install --service-account/);
+    assert.ok(checks[0]?.expiresAt);
   } finally {
     await pso.remove();
   }

@@ -25,6 +25,11 @@ export interface ServiceAccountSessionOptions {
   now?: () => Date;
   /** Least time between two expiry checks (default 1 hour). */
   checkEveryMs?: number;
+  /**
+   * Change the password when due (default true). False for an account an administrator adopted
+   * (`--service-account`): its password is theirs, so the agent only warns before it expires.
+   */
+  rotate?: boolean;
   /** Told after each expiry check (the service keeps it for `cloudsync agent status`). */
   onCheck?: (check: PasswordCheck) => void;
 }
@@ -40,12 +45,15 @@ export interface PasswordCheck {
   changedAt?: string;
   /** Why the last check or change failed. */
   error?: string;
+  /** What an administrator should do (an adopted account's password near its expiry). */
+  warning?: string;
 }
 
 /** What `keepFresh` did. */
 export type RotationOutcome =
   | { state: 'skipped' }
   | { state: 'fresh'; rotateAt: Date | undefined; expiry: PasswordExpiry }
+  | { state: 'due'; rotateAt: Date; expiry: PasswordExpiry; warning: string }
   | { state: 'rotated'; before: PasswordExpiry }
   | { state: 'failed'; error: unknown };
 
@@ -175,6 +183,7 @@ export async function openServiceAccountSession(
       const expiry = await readPasswordExpiry(ad, creds.dn);
       const at = rotationTime(expiry);
       if (!at || at > t) return { state: 'fresh', rotateAt: at, expiry };
+      if (options.rotate === false) return adoptedDue(expiry, at);
       return await rotate(ad, expiry, at);
     } catch (err) {
       log.warn({ message: String(err) }, 'could not check the service account password expiry');
@@ -184,15 +193,24 @@ export async function openServiceAccountSession(
     }
   }
 
+  function adoptedDue(expiry: PasswordExpiry, at: Date): RotationOutcome {
+    const when = expiry.expiresAt instanceof Date ? expiry.expiresAt.toISOString() : expiry.expiresAt;
+    const warning = `the password of ${creds.upn} (an adopted account, left to you) expires ${when}: change it in AD, then run \`cloudsync agent install --service-account ${creds.upn}\` again with the new one`;
+    log.warn({ account: creds.upn, expiresAt: when }, warning);
+    return { state: 'due', rotateAt: at, expiry, warning };
+  }
+
   function describe(t: Date, outcome: RotationOutcome): PasswordCheck {
     const iso = (d: Date | 'never' | 'now') => (d instanceof Date ? d.toISOString() : d);
     if (outcome.state === 'rotated') changedAt = t.toISOString();
+    const known = outcome.state === 'fresh' || outcome.state === 'due' ? outcome : undefined;
     return {
       checkedAt: t.toISOString(),
-      ...(outcome.state === 'fresh' ? { expiresAt: iso(outcome.expiry.expiresAt) } : {}),
-      ...(outcome.state === 'fresh' && outcome.rotateAt ? { rotateAt: outcome.rotateAt.toISOString() } : {}),
+      ...(known ? { expiresAt: iso(known.expiry.expiresAt) } : {}),
+      ...(known?.rotateAt ? { rotateAt: known.rotateAt.toISOString() } : {}),
       ...(changedAt ? { changedAt } : {}),
       ...(outcome.state === 'failed' ? { error: String(outcome.error).slice(0, 500) } : {}),
+      ...(outcome.state === 'due' ? { warning: outcome.warning } : {}),
     };
   }
 

@@ -62,6 +62,8 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
           connectTimeoutMs: 10_000,
         },
         log: options.log,
+        // An adopted account's password belongs to its administrator: warn, do not change it.
+        rotate: identity.serviceAccount.created,
         onCheck: (check) => store.setValue(PASSWORD_CHECK_KEY, JSON.stringify(check)),
         ...options.passwordRotation,
       })

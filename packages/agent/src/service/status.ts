@@ -57,6 +57,7 @@ function passwordLine(p: PasswordCheck | undefined): string {
   if (!p) return 'not checked yet (the service checks it hourly)';
   const changed = p.changedAt ? `, changed by the agent at ${p.changedAt}` : '';
   if (p.error) return `check failed at ${p.checkedAt}: ${p.error}${changed}`;
+  if (p.warning) return p.warning;
   if (p.expiresAt === 'never') return `never expires${changed}`;
   if (!p.expiresAt) return `checked at ${p.checkedAt}${changed}`;
   return `expires ${p.expiresAt}; the agent changes it from ${p.rotateAt ?? 'now'}${changed}`;
