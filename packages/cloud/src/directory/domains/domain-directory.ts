@@ -69,6 +69,21 @@ export function createDomainDirectory(deps: DirectoryServiceDeps & { lookupTxt: 
     return (await db.selectFrom('domains').selectAll().orderBy('id').execute()).map(toDomain);
   }
 
+  /** A new domain's row: an added one unverified, the tenant's initial one verified and default. */
+  function newRow(id: string, initial: boolean): DomainsTable {
+    const flag = initial ? 1 : 0;
+    return {
+      id,
+      is_verified: flag,
+      is_default: flag,
+      is_initial: flag,
+      authentication_type: 'Managed',
+      verification_token: randomBytes(16).toString('hex'),
+      created_at: clock.now().toISOString(),
+      verified_at: initial ? clock.now().toISOString() : null,
+    };
+  }
+
   async function get(name: string): Promise<Domain> {
     return toDomain(await requireRow(db, name));
   }
@@ -87,16 +102,7 @@ export function createDomainDirectory(deps: DirectoryServiceDeps & { lookupTxt: 
         if (!isDnsName(id)) throw badRequest(`'${name}' is not a valid domain name.`, 'id');
         const taken = await trx.selectFrom('domains').select('id').where('id', '=', id).executeTakeFirst();
         if (taken) throw duplicateValue('id');
-        const row: DomainsTable = {
-          id,
-          is_verified: 0,
-          is_default: 0,
-          is_initial: 0,
-          authentication_type: 'Managed',
-          verification_token: randomBytes(16).toString('hex'),
-          created_at: clock.now().toISOString(),
-          verified_at: null,
-        };
+        const row = newRow(id, false);
         await trx.insertInto('domains').values(row).execute();
         return toDomain(row);
       },
@@ -180,19 +186,7 @@ export function createDomainDirectory(deps: DirectoryServiceDeps & { lookupTxt: 
 
   /** Inserts the tenant's initial domain, verified and default (tenant init only). */
   async function addInitial(trx: Kysely<Database>, name: string): Promise<void> {
-    await trx
-      .insertInto('domains')
-      .values({
-        id: name.toLowerCase(),
-        is_verified: 1,
-        is_default: 1,
-        is_initial: 1,
-        authentication_type: 'Managed',
-        verification_token: randomBytes(16).toString('hex'),
-        created_at: clock.now().toISOString(),
-        verified_at: clock.now().toISOString(),
-      })
-      .execute();
+    await trx.insertInto('domains').values(newRow(name.toLowerCase(), true)).execute();
   }
 
   return { list, get, add, verificationDnsRecords, verify, remove, addInitial };
