@@ -76,7 +76,8 @@ const HOUR_MS = 60 * 60 * 1000;
  * Opens the session on the stored credentials; undefined when there are none (not installed).
  * @example
  *   const account = await openServiceAccountSession({ stateDir, connection: { url, tls }, log });
- *   await account?.keepFresh(); // before each cycle
+ *   if (!account) throw new Error('not installed');
+ *   await account.keepFresh(); // before each cycle
  *   const ad = await account.connect();
  */
 export async function openServiceAccountSession(
