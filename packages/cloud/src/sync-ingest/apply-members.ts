@@ -1,6 +1,8 @@
 import type { Members } from '@cloudsync/protocol';
 import type { Kysely } from 'kysely';
+import { NESTING_CYCLE } from '../directory/groups/membership.js';
 import type { Directory } from '../directory/index.js';
+import { CloudError } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import {
   type ApplyContext,
@@ -70,9 +72,18 @@ async function applyGroupMembers(
       ? [...current].filter((id) => !wanted.has(id))
       : remove.flatMap((anchor) => ids.get(anchor) ?? []);
   const modified: ModifiedProperty[] = [];
+  const cyclic: string[] = [];
   for (const id of wanted) {
     if (current.has(id)) continue;
-    await ctx.directory.groups.addMember(ctx.actor, group.cloud_id, id, { bySync: true });
+    try {
+      await ctx.directory.groups.addMember(ctx.actor, group.cloud_id, id, { bySync: true });
+    } catch (err) {
+      // AD allows A ∈ B ∈ A, the cloud does not: the member closing the cycle is left out and
+      // logged, and the cycle goes on (a refusal here would fail every retry of the end marker).
+      if (!(err instanceof CloudError && err.message === NESTING_CYCLE)) throw err;
+      cyclic.push(id);
+      continue;
+    }
     modified.push({ name: 'members', oldValue: null, newValue: id });
   }
   for (const id of toRemove) {
@@ -80,14 +91,22 @@ async function applyGroupMembers(
     await ctx.directory.groups.removeMember(ctx.actor, group.cloud_id, id, { bySync: true });
     modified.push({ name: 'members', oldValue: id, newValue: null });
   }
-  if (!modified.length && !unresolved.length) return undefined;
+  if (!modified.length && !unresolved.length && !cyclic.length) return undefined;
+  const leftOut = [
+    unresolved.length
+      ? `${unresolved.length} member(s) are not synced by this configuration (out of scope or not yet imported) and were left out.`
+      : '',
+    cyclic.length
+      ? `${cyclic.length} member group(s) were left out: they contain this group (directly or through nested groups), and the cloud does not nest groups in a cycle.`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const steps: Step[] = [
     {
       name: 'membership',
-      status: unresolved.length ? 'warning' : 'success',
-      detail: unresolved.length
-        ? `${unresolved.length} member(s) are not synced by this configuration (out of scope or not yet imported) and were left out.`
-        : `Membership in step: ${wanted.size} member(s).`,
+      status: leftOut ? 'warning' : 'success',
+      detail: leftOut || `Membership in step: ${wanted.size} member(s).`,
     },
   ];
   return {
@@ -96,7 +115,7 @@ async function applyGroupMembers(
     cloudId: group.cloud_id,
     modified,
     steps,
-    ...(unresolved.length ? { reason: steps[0]?.detail } : {}),
+    ...(leftOut ? { reason: leftOut } : {}),
   };
 }
 

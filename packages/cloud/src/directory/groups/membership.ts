@@ -7,6 +7,9 @@ import type { AuditEvent } from '../audit-log.js';
 import type { DirectoryServiceDeps } from '../service-deps.js';
 
 /** A member as Graph lists it: a directory object with its type. */
+/** The refusal when a group would contain itself, directly or through nested groups. */
+export const NESTING_CYCLE = 'Adding this group as a member would create a nesting cycle.';
+
 export interface GroupMember {
   '@odata.type': '#microsoft.graph.user' | '#microsoft.graph.group' | '#microsoft.graph.orgContact';
   id: string;
@@ -224,7 +227,7 @@ export function createMembership(
         );
       }
       if (type === 'group' && (await reaches(trx, memberId, groupId))) {
-        throw badRequest('Adding this group as a member would create a nesting cycle.', 'members');
+        throw badRequest(NESTING_CYCLE, 'members');
       }
       await trx
         .insertInto('group_members')
