@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import * as oidc from 'openid-client';
 import { type AssignedLicense, hasMailbox } from './mailbox.js';
 import { errorPage, inboxPage, noLicencePage, signedOutPage } from './pages.js';
+import { PAGE_HEADERS } from './style.js';
 
 /** The admin API resource: the demo asks for a token to read `/v1.0/me`. */
 const GRAPH_RESOURCE = 'urn:cloudsync:graph';
@@ -33,7 +34,7 @@ const COOKIE = 'mail_session';
 const cookieOf = (req: FastifyRequest) =>
   /(?:^|;\s*)mail_session=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
 const html = (reply: FastifyReply, status: number, body: string) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+  reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
 
 /**
  * The Mail demo: a separate relying party (openid-client v6, authorization code + PKCE) that shows

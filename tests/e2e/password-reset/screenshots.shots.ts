@@ -33,7 +33,7 @@ async function newPage(): Promise<Page> {
   page.setDefaultTimeout(40_000);
   return page;
 }
-/** The whole page; `height` crops a page whose content is short (the Mail demo's). */
+/** The whole page; `height` crops a page whose content is shorter than the window (the Mail demo's). */
 async function shot(page: Page, name: string, height?: number) {
   if (height) await page.setViewportSize({ width: 960, height });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -68,7 +68,7 @@ test('sign-in, registration, the Mail inbox', async () => {
   await page.getByLabel('Code').fill(await generate({ secret }));
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
-  await shot(page, 'mail-inbox', 200);
+  await shot(page, 'mail-inbox', 460);
   await signOutOfMail(page);
 });
 
@@ -79,7 +79,7 @@ test('a user without a mail licence, and smart lockout', async () => {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'No mailbox for this account' }).waitFor();
-  await shot(page, 'mail-no-licence', 200);
+  await shot(page, 'mail-no-licence', 520);
   await signOutOfMail(page);
 
   const locked = await toSignIn(user.upn);
