@@ -10,7 +10,13 @@ import {
 } from '../service-account/session.js';
 import { type AgentIdentity, loadKey, readIdentity } from '../state/identity.js';
 import { type LocalStore, openLocalStore } from '../state/local-store.js';
-import { createUplink, type HttpRequest, type HttpResponse, type Uplink } from '../uplink/index.js';
+import {
+  type AgentClientKey,
+  createUplink,
+  type HttpRequest,
+  type HttpResponse,
+  type Uplink,
+} from '../uplink/index.js';
 
 /** Key of the last service account password check in the local store's `kv` (for the status). */
 export const PASSWORD_CHECK_KEY = 'serviceAccountPassword';
@@ -27,6 +33,8 @@ export interface AgentRuntime {
   /** The service account: binds, explains refusals, keeps its password fresh. */
   serviceAccount: ServiceAccountSession;
   cycleDeps: CycleDeps;
+  /** The client id and key on disk now: a repair replaces both while the service runs. */
+  reloadKey(): Promise<AgentClientKey | undefined>;
   close(): void;
 }
 
@@ -74,6 +82,11 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     );
   }
   const store = openLocalStore(options.stateDir);
+  // A repair replaces the key (and the client id) while the service runs: read them again.
+  const reloadKey = async (): Promise<AgentClientKey | undefined> => {
+    const [again, stored] = await Promise.all([readIdentity(options.stateDir), loadKey(options.stateDir)]);
+    return again && stored ? { clientId: again.clientId, privateKey: stored.privateKey } : undefined;
+  };
   const uplink = createUplink({
     agentId: identity.agentId,
     clientId: identity.clientId,
@@ -81,11 +94,7 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     apiBaseUrl: identity.apiBaseUrl,
     privateKey: key.privateKey,
     log: options.log,
-    // A repair replaces the key (and the client id) while the service runs: read them again.
-    reloadKey: async () => {
-      const [again, stored] = await Promise.all([readIdentity(options.stateDir), loadKey(options.stateDir)]);
-      return again && stored ? { clientId: again.clientId, privateKey: stored.privateKey } : undefined;
-    },
+    reloadKey,
     ...(identity.cloudCaFile ? { caFile: identity.cloudCaFile } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.send ? { send: options.send } : {}),
@@ -122,6 +131,7 @@ export async function loadRuntime(options: RuntimeOptions): Promise<AgentRuntime
     adConnection: serviceAccount.connection,
     serviceAccount,
     cycleDeps,
+    reloadKey,
     close: () => store.close(),
   };
 }

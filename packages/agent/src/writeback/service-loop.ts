@@ -33,12 +33,14 @@ export async function runWritebackLoop(
     tokenEndpoint: identity.tokenEndpoint,
     privateKey: key.privateKey,
     send,
+    reloadKey: rt.reloadKey,
   });
   const channel = createWritebackChannel({ apiBaseUrl: identity.apiBaseUrl, tokens, send });
   const worker = createWritebackWorker({
     channel,
     connectAd: rt.cycleDeps.connectAd,
     privateKey: key.privateKey,
+    reloadKey: async () => (await rt.reloadKey())?.privateKey,
     log: options.log.child({ part: 'writeback' }),
   });
   await worker.run(options.signal);

@@ -12,6 +12,8 @@ export interface WritebackWorkerOptions {
   connectAd: () => Promise<AdConnection>;
   /** The agent's private key: only it opens the sealed passwords. */
   privateKey: KeyObject;
+  /** The key on disk now: a repair replaces it while the service runs, and the cloud seals to the new one. */
+  reloadKey?: () => Promise<KeyObject | undefined>;
   log: Logger;
   /** Long-poll length (default 25 s). */
   waitSeconds?: number;
@@ -28,13 +30,28 @@ export interface WritebackWorkerOptions {
  */
 export function createWritebackWorker(options: WritebackWorkerOptions) {
   const { channel, log } = options;
+  let privateKey = options.privateKey;
+
+  /** Opens a sealed secret; a job sealed to a key this process does not hold yet reloads it once. */
+  async function open(encrypted: string): Promise<Uint8Array> {
+    try {
+      return (await compactDecrypt(encrypted, privateKey)).plaintext;
+    } catch (err) {
+      const stored = await options.reloadKey?.();
+      if (!stored || stored.equals(privateKey)) throw err;
+      const { plaintext } = await compactDecrypt(encrypted, stored);
+      privateKey = stored;
+      log.info('the agent key was replaced (repair): writeback uses the new one');
+      return plaintext;
+    }
+  }
 
   async function handle(job: WritebackJob): Promise<void> {
     if (Date.parse(job.expiresAt) <= Date.now()) {
       log.info({ jobId: job.jobId }, 'writeback job expired before it was applied');
       return;
     }
-    const { plaintext } = await compactDecrypt(job.encrypted, options.privateKey);
+    const plaintext = await open(job.encrypted);
     const secret = writebackSecretSchema.safeParse(JSON.parse(new TextDecoder().decode(plaintext)));
     if (!secret.success || secret.data.jobId !== job.jobId) {
       await channel.result({ jobId: job.jobId, status: 'failed', code: 'VALIDATION_FAILED' });
