@@ -1,7 +1,8 @@
 // The notification e-mail of a sync configuration, end to end: a whole cloud whose SMTP server is
 // the local mail sink, driven through the agent API as an agent drives it (lease, pages, end,
 // heartbeats). A held cycle, a quarantine and an agent error are each e-mailed once, and the
-// recovery once; the cloud's clock is moved past the quarantine's backoff.
+// recovery once; the cloud's clock is moved past the quarantine's backoff. Cycles fail the way they
+// genuinely can: AD deletes the tenant's only Global Administrator, which the cloud refuses to delete.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -13,7 +14,9 @@ import {
 } from '@cloudsync/protocol';
 import { registerTestAgent, type TestAgent } from '../../../packages/cloud/src/agents/test-agent.js';
 import type { ApiFixture } from '../../../packages/cloud/src/api/api-fixture.js';
+import { SYSTEM_ACTOR } from '../../../packages/cloud/src/directory/actor.js';
 import { startMailSink } from '../../../packages/cloud/src/mail-sink/mail-sink.js';
+import { hashPassword } from '../../../packages/cloud/src/sign-in/password-hash.js';
 import { type ResetCloud, startResetCloud } from '../password-reset/cloud-fixture.js';
 
 const DOMAIN = 'corp.example.test';
@@ -36,15 +39,19 @@ const deleted = (n: number): Change => ({
   anchor: anchorOf(n),
   objectGuid: `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
 });
-// A UPN whose cleaned local part ends in a dot at 64 characters: the cloud cannot write this user,
-// so every cycle that carries it counts one error (three in a row put the configuration in quarantine).
-const UNWRITABLE = user(90, `${'a'.repeat(63)}.b@${DOMAIN}`);
+// The synced user that becomes the tenant's only Global Administrator; deleting it in AD is refused
+// (the tenant would be locked out), so every cycle that carries its deletion counts one error.
+const SOLE_ADMIN = 90;
+const GLOBAL_ADMIN_ROLE = '62e90394-69f5-4237-9190-012177145e10';
+const ROLE_ASSIGNMENTS = '/v1.0/roleManagement/directory/roleAssignments';
 
 let rc: ResetCloud;
 let agent: TestAgent;
 let configurationId: string;
 let version: number;
 let moved = 0;
+/** The Global Administrator's token the admin calls use (the synced one while it is the only one). */
+let adminToken: string;
 
 /** Moves the cloud's clock to one second after `iso`. */
 function moveClockPast(iso: string): void {
@@ -54,7 +61,7 @@ function moveClockPast(iso: string): void {
   rc.advance(by);
 }
 
-async function call(method: string, path: string, body?: unknown, token = rc.adminToken) {
+async function call(method: string, path: string, body?: unknown, token = adminToken) {
   const res = await fetch(`${rc.url}${path}`, {
     method,
     headers: {
@@ -120,8 +127,57 @@ const status = async () =>
     }
   ).status;
 
+/** The id of the Global Administrator role assignment of `principalId`. */
+async function globalAdminAssignment(principalId: string): Promise<string> {
+  const listed = await call('GET', ROLE_ASSIGNMENTS);
+  assert.equal(listed.status, 200, listed.text);
+  const all = (listed.body as { value: { id: string; principalId: string; roleDefinitionId: string }[] })
+    .value;
+  const found = all.find((a) => a.principalId === principalId && a.roleDefinitionId === GLOBAL_ADMIN_ROLE);
+  assert.ok(found, listed.text);
+  return found.id;
+}
+
+/**
+ * Makes the synced user `n` the tenant's only Global Administrator, signed in so the admin calls go
+ * on (a password hash set in the store, where password hash sync would put one); returns what gives
+ * the role back to the tenant's own administrator.
+ */
+async function makeSoleGlobalAdmin(n: number): Promise<() => Promise<void>> {
+  const filter = encodeURIComponent(`onPremisesImmutableId eq '${anchorOf(n)}'`);
+  const found = await call('GET', `/v1.0/users?$filter=${filter}`);
+  const synced = (found.body as { value: { id: string; userPrincipalName: string }[] }).value[0];
+  assert.ok(synced, found.text);
+  const me = await call('GET', '/v1.0/me');
+  const adminId = (me.body as { id: string }).id;
+  const password = `${randomUUID()}-Aa1`;
+  await rc.cloud.directory.syncedUsers.setPasswordHash(SYSTEM_ACTOR, synced.id, await hashPassword(password));
+  const signIn = await rc.tokenFor(synced.userPrincipalName, password);
+  assert.equal(signIn.status, 200, await signIn.clone().text());
+  const syncedToken = ((await signIn.json()) as { access_token: string }).access_token;
+  const given = await call('POST', ROLE_ASSIGNMENTS, {
+    principalId: synced.id,
+    roleDefinitionId: GLOBAL_ADMIN_ROLE,
+  });
+  assert.equal(given.status, 201, given.text);
+  adminToken = syncedToken;
+  const removed = await call('DELETE', `${ROLE_ASSIGNMENTS}/${await globalAdminAssignment(adminId)}`);
+  assert.equal(removed.status, 204, removed.text);
+  return async () => {
+    const back = await call('POST', ROLE_ASSIGNMENTS, {
+      principalId: adminId,
+      roleDefinitionId: GLOBAL_ADMIN_ROLE,
+    });
+    assert.equal(back.status, 201, back.text);
+    adminToken = rc.adminToken;
+    const dropped = await call('DELETE', `${ROLE_ASSIGNMENTS}/${await globalAdminAssignment(synced.id)}`);
+    assert.equal(dropped.status, 204, dropped.text);
+  };
+}
+
 before(async () => {
   rc = await startResetCloud();
+  adminToken = rc.adminToken;
   // registerTestAgent needs only the fixture's admin token and `call`.
   const fx = {
     adminToken: rc.adminToken,
@@ -141,7 +197,7 @@ before(async () => {
   version = (enabled.body as { version: number }).version;
   const first = await runCycle(
     'full',
-    [1, 2, 3, 4].map((n) => user(n, `u${n}@${DOMAIN}`)),
+    [1, 2, 3, 4, SOLE_ADMIN].map((n) => user(n, `u${n}@${DOMAIN}`)),
   );
   assert.ok('cycleState' in first && first.cycleState === 'accepted');
 });
@@ -179,12 +235,31 @@ test('a cycle held by the accidental-delete guard is e-mailed once, with what to
 
 test('quarantine is e-mailed once with its reason and retry, a failed retry is not, the recovery is', async () => {
   const before = (await mails()).length;
+  const giveBack = await makeSoleGlobalAdmin(SOLE_ADMIN);
+  try {
+    await quarantineAndRecovery(before);
+  } finally {
+    await giveBack();
+  }
+});
+
+async function quarantineAndRecovery(before: number) {
+  const unwritable = deleted(SOLE_ADMIN);
   for (let i = 0; i < 3; i++) {
-    const ack = await runCycle('delta', [UNWRITABLE]);
-    assert.ok(
-      'counts' in ack && ack.counts.errors === 1,
-      'the unwritable user counts one error (if the UPN rule now repairs this UPN, use another input the cloud cannot write)',
-    );
+    const ack = await runCycle('delta', [unwritable]);
+    assert.ok('counts' in ack && ack.counts.errors === 1, 'deleting the only Global Administrator fails');
+  }
+  const logs = await call(
+    'GET',
+    `/v1.0/auditLogs/provisioning?configurationId=${configurationId}&identity=${encodeURIComponent(unwritable.anchor)}&action=delete`,
+  );
+  const entries = (
+    logs.body as { value: { statusInfo: { status: string; errorInformation: { reason: string } | null } }[] }
+  ).value;
+  assert.equal(entries.length, 3, logs.text);
+  for (const entry of entries) {
+    assert.equal(entry.statusInfo.status, 'failure');
+    assert.match(entry.statusInfo.errorInformation?.reason ?? '', /last Global Administrator/);
   }
   assert.equal((await status()).state, 'quarantine');
   let all = await mails();
@@ -198,9 +273,9 @@ test('quarantine is e-mailed once with its reason and retry, a failed retry is n
   const retryAt = /Next automatic retry: (\S+) /.exec(quarantine?.text ?? '')?.[1] ?? '';
   assert.ok(Date.parse(retryAt) > 0, quarantine?.text);
 
-  assert.deepEqual(await runCycle('delta', [UNWRITABLE]), { refused: 'CONFIG_QUARANTINED' });
+  assert.deepEqual(await runCycle('delta', [unwritable]), { refused: 'CONFIG_QUARANTINED' });
   moveClockPast(retryAt);
-  const retry = await runCycle('delta', [UNWRITABLE]);
+  const retry = await runCycle('delta', [unwritable]);
   assert.ok('counts' in retry && retry.counts.errors === 1);
   assert.equal((await status()).state, 'quarantine', 'the failed retry goes back into quarantine');
   assert.equal((await mails()).length, before + 1, 'and is not e-mailed again');
@@ -218,7 +293,7 @@ test('quarantine is e-mailed once with its reason and retry, a failed retry is n
   assert.match(all.at(-1)?.text ?? '', /It had been in quarantine\./);
   await runCycle('delta', [user(6, `u6@${DOMAIN}`)]);
   assert.equal((await mails()).length, before + 2, 'healthy cycles after the recovery send nothing');
-});
+}
 
 test('an agent error from the heartbeat is e-mailed once until a cycle succeeds', async () => {
   const before = (await mails()).length;
