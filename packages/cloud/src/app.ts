@@ -51,6 +51,8 @@ export interface BuildOptions {
   lookupTxt?: TxtLookup;
   /** Sends password reset codes; by default SMTP to `config.smtpUrl` when set. */
   mailer?: Mailer;
+  /** Cycle lease lifetime (default 2 minutes); tests shorten it to see a takeover. */
+  leaseTtlMs?: number;
 }
 
 /** Fastify's `https` options when a certificate is configured: TLS 1.2 at least. */
@@ -129,6 +131,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       auth,
       publicUrl: config.publicUrl,
       defaultMappings: DEFAULT_MAPPINGS,
+      ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
       onAgentError: async (configurationId, error, agent) => {
         await agentErrorLog(configurationId, error, agent);
         await syncNotifications.agentError(configurationId, error, agent);

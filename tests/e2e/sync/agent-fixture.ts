@@ -40,6 +40,11 @@ export interface AgentFixture {
   runtime(options?: Partial<RuntimeOptions>): Promise<AgentRuntime>;
   /** Runs the wizard again on the same state directory (a repair). */
   installAgain(options: { passwordHashSync: boolean }): Promise<InstallResult>;
+  /**
+   * Installs another agent for the same domain (own host, service account and state directory,
+   * removed by `close`), as a second machine running the wizard would; returns its state directory.
+   */
+  installAnotherAgent(): Promise<string>;
   /** A synced user as the admin API shows it, or undefined (404). */
   cloudUser(upnOrId: string): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
@@ -53,11 +58,18 @@ export async function startAgentFixture(
   options: {
     passwordHashSync?: boolean /** Collects every agent log line, at trace level. */;
     logs?: string[];
+    /** The cloud's cycle lease lifetime (default 2 minutes). */
+    leaseTtlMs?: number;
   } = {},
 ): Promise<AgentFixture> {
   const ad = adFromEnv();
-  const fx = await startApiFixture();
-  const stateDir = mkdtempSync(join(tmpdir(), 'cloudsync-agent-e2e-'));
+  const fx = await startApiFixture(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {});
+  const stateDirs: string[] = [];
+  const newStateDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cloudsync-agent-e2e-'));
+    stateDirs.push(dir);
+    return dir;
+  };
   const printed: string[] = [];
   const output = new Writable({
     write(chunk: Buffer, _e, done) {
@@ -65,9 +77,14 @@ export async function startAgentFixture(
       done();
     },
   });
-  const host = `${uniqueName('agent', 40)}.corp.example.test`;
-  const serviceAccountName = uniqueName('csagt');
-  const runInstall = (passwordHashSync: boolean) =>
+  const machine = () => ({
+    stateDir: newStateDir(),
+    host: `${uniqueName('agent', 40)}.corp.example.test`,
+    serviceAccountName: uniqueName('csagt'),
+  });
+  const first = machine();
+  const { stateDir } = first;
+  const runInstall = (passwordHashSync: boolean, on = first) =>
     withDomainRootAclLock(() =>
       install({
         cloudUrl: fx.url,
@@ -77,10 +94,10 @@ export async function startAgentFixture(
         caFile: ad.caFile,
         domainAdmin: ad.adminUpn,
         domainAdminPassword: ad.adminPassword,
-        serviceAccountName,
+        serviceAccountName: on.serviceAccountName,
         passwordHashSync,
-        stateDir,
-        host,
+        stateDir: on.stateDir,
+        host: on.host,
         prompter: createPrompter({ interactive: false, yes: true, input: Readable.from([]), output }),
       }),
     );
@@ -142,6 +159,11 @@ export async function startAgentFixture(
       rt = undefined;
       return runInstall(opts.passwordHashSync);
     },
+    async installAnotherAgent() {
+      const other = machine();
+      await runInstall(options.passwordHashSync ?? true, other);
+      return other.stateDir;
+    },
     async cloudUser(upnOrId) {
       const res = await fx.call('GET', `/v1.0/users/${encodeURIComponent(upnOrId)}?$select=${USER_FIELDS}`);
       if (res.status === 404) return undefined;
@@ -152,7 +174,7 @@ export async function startAgentFixture(
       rt?.close();
       await deleteEntry(ou).catch(() => undefined);
       await fx.close();
-      rmSync(stateDir, { recursive: true, force: true });
+      for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
     },
   };
   return fixture;

@@ -49,6 +49,8 @@ export async function startApiFixture(
     lookupTxt?: TxtLookup;
     /** Collects every log line, at trace level. */
     logs?: string[];
+    /** Cycle lease lifetime (default 2 minutes). */
+    leaseTtlMs?: number;
   } = {},
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cloudsync-api-'));
@@ -61,6 +63,7 @@ export async function startApiFixture(
     config,
     logger: options.logs ? pino({ level: 'trace' }, lineSink(options.logs)) : pino({ level: 'silent' }),
     ...(options.lookupTxt ? { lookupTxt: options.lookupTxt } : {}),
+    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
   });
   await cloud.app.listen({ host: '127.0.0.1', port });
   const url = `http://127.0.0.1:${port}`;
