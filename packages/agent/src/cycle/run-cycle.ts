@@ -17,6 +17,7 @@ import { CycleStopped, cycleErrorBody } from './errors.js';
 import { createPageSender } from './export-pages.js';
 import { type PlanOutcome, planChanges } from './plan-changes.js';
 import { readChanges, readFull, type SourceRead } from './read-source.js';
+import { anchorsOfDns } from './source-entry.js';
 
 /** What a cycle runs with (built once by the service). */
 export interface CycleDeps {
@@ -189,7 +190,15 @@ async function syncObjects(
     },
   });
   const plan = await planChanges(
-    { planner, store: deps.store, configurationId: configuration.id, fullImport: full, log, emit: pages.add },
+    {
+      planner,
+      store: deps.store,
+      configurationId: configuration.id,
+      fullImport: full,
+      log,
+      emit: pages.add,
+      anchorsOutside: (dns) => anchorsOfDns(ad, deps.domainRoot, dns),
+    },
     read.items,
   );
   await pages.flush();
@@ -231,6 +240,7 @@ async function endCycle(
       deletes: plan.counts.deletes,
       outOfScope: plan.counts.outOfScope,
       unchanged: plan.counts.unchanged,
+      skipped: plan.counts.errors,
     },
     startedAt: progress.startedAt,
     endedAt: (deps.now ?? (() => new Date()))().toISOString(),
