@@ -1,8 +1,10 @@
 // Sign-in benchmark, loopback only, bounded: password verifications per second at the token
 // endpoint (password grant) beside the CPU floor of the derivation alone, and p50/p99 of a full
-// authorization code flow (+PKCE) under concurrent load. Prints its figures; never run by `npm test`.
+// authorization code flow (+PKCE) under concurrent load — for cloud-only users (scrypt) and for
+// synced users (the password hash sync envelope, PBKDF2 over the NT hash). Prints its figures;
+// never run by `npm test`.
 //
-//   node --import tsx bench/sign-in/run.ts [--requests 200] [--concurrency 8] [--flows 60]
+//   npm run bench:sign-in -- [--requests 200] [--concurrency 8] [--flows 60]
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +15,7 @@ import pino from 'pino';
 import { createAuth } from '../../packages/cloud/src/auth/create-auth.js';
 import { hashPassword, verifyPassword } from '../../packages/cloud/src/sign-in/password-hash.js';
 import { openStore } from '../../packages/cloud/src/store/index.js';
+import { hashOfHash, ntHash } from '../../packages/protocol/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,13 +46,22 @@ async function pool<T>(n: number, width: number, task: (i: number) => Promise<T>
 }
 
 // The floor: the derivation alone, in this process, sequential and as wide as the load.
-const stored = await hashPassword('Bench-Passw0rd!');
-let t = performance.now();
-for (let i = 0; i < 20; i++) await verifyPassword('Bench-Passw0rd!', stored);
-const floorSequential = 20 / ((performance.now() - t) / 1000);
-t = performance.now();
-await pool(REQUESTS / 2, CONCURRENCY, () => verifyPassword('Bench-Passw0rd!', stored));
-const floorParallel = REQUESTS / 2 / ((performance.now() - t) / 1000);
+const PASSWORD = 'Bench-Passw0rd!';
+async function floor(stored: string): Promise<{ sequential: number; parallel: number }> {
+  let t = performance.now();
+  for (let i = 0; i < 20; i++) await verifyPassword(PASSWORD, stored);
+  const sequential = 20 / ((performance.now() - t) / 1000);
+  t = performance.now();
+  await pool(REQUESTS / 2, CONCURRENCY, () => verifyPassword(PASSWORD, stored));
+  return { sequential, parallel: REQUESTS / 2 / ((performance.now() - t) / 1000) };
+}
+const kinds = {
+  'cloud-only (scrypt ln=15,r=8,p=1)': { stored: await hashPassword(PASSWORD), synced: false },
+  'synced (pbkdf2-sha256 ×1000 over the NT hash)': {
+    stored: await hashOfHash(ntHash(PASSWORD)),
+    synced: true,
+  },
+};
 
 // A sign-in slice of the cloud (SQLite in memory), rate limits raised so they do not cap the run.
 const store = await openStore({ sqliteFile: ':memory:' });
@@ -73,44 +85,52 @@ const auth = await createAuth({
 });
 await auth.register(server);
 await server.listen({ host: '127.0.0.1', port });
-const users = await Promise.all(
-  Array.from({ length: 16 }, async (_, i) => {
-    const upn = `bench${i}@bench.cloudsync.test`;
-    await store.db
-      .insertInto('users')
-      .values({
-        id: randomUUID(),
-        user_principal_name: upn,
-        upn_key: upn,
-        display_name: upn,
-        account_enabled: 1,
-        password_hash: stored,
-        on_premises_sync_enabled: 0,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    return upn;
-  }),
-);
+/** Sixteen users of one kind: cloud-only with a scrypt hash, or synced with the hash sync's envelope. */
+async function seedUsers(kind: string, stored: string, synced: boolean): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: 16 }, async (_, i) => {
+      const upn = `bench-${synced ? 'synced' : 'cloud'}${i}@bench.cloudsync.test`;
+      await store.db
+        .insertInto('users')
+        .values({
+          id: randomUUID(),
+          user_principal_name: upn,
+          upn_key: upn,
+          display_name: `${kind} ${i}`,
+          account_enabled: 1,
+          password_hash: stored,
+          on_premises_sync_enabled: synced ? 1 : 0,
+          ...(synced ? { on_premises_domain_name: 'corp.example.test' } : {}),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      return upn;
+    }),
+  );
+}
 
 // Password verifications per second at the endpoint.
-t = performance.now();
-const statuses = await pool(REQUESTS, CONCURRENCY, async (i) => {
-  const res = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'cloudsync-cli',
-      username: users[i % users.length] ?? '',
-      password: 'Bench-Passw0rd!',
-    }),
+async function endpointRate(users: string[]): Promise<{ rate: number; failed: number }> {
+  const t = performance.now();
+  const statuses = await pool(REQUESTS, CONCURRENCY, async (i) => {
+    const res = await fetch(`${url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'cloudsync-cli',
+        username: users[i % users.length] ?? '',
+        password: PASSWORD,
+      }),
+    });
+    await res.arrayBuffer();
+    return res.status;
   });
-  await res.arrayBuffer();
-  return res.status;
-});
-const endpointRate = REQUESTS / ((performance.now() - t) / 1000);
-const failed = statuses.filter((s) => s !== 200).length;
+  return {
+    rate: REQUESTS / ((performance.now() - t) / 1000),
+    failed: statuses.filter((s) => s !== 200).length,
+  };
+}
 
 // Full code flows: authorize → sign-in page → login → consent skipped (first party) → code → token.
 const redirect = 'http://127.0.0.1:9/cb';
@@ -125,7 +145,7 @@ const config = await oidc.discovery(new URL(auth.issuer), client.clientId, undef
   execute: [oidc.allowInsecureRequests],
 });
 
-async function flow(i: number): Promise<number> {
+async function flow(users: string[], i: number): Promise<number> {
   const jar = new Map<string, string>();
   const go = async (target: string, init: RequestInit = {}) => {
     const res = await fetch(target, {
@@ -158,7 +178,7 @@ async function flow(i: number): Promise<number> {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       username: users[i % users.length] ?? '',
-      password: 'Bench-Passw0rd!',
+      password: PASSWORD,
     }).toString(),
   });
   let location = res.headers.get('location') ?? '';
@@ -173,7 +193,15 @@ async function flow(i: number): Promise<number> {
   });
   return performance.now() - start;
 }
-const flowMs = (await pool(FLOWS, Math.max(1, CONCURRENCY / 2), flow)).sort((a, b) => a - b);
+const width = Math.max(1, CONCURRENCY / 2);
+const results = [];
+for (const [kind, { stored, synced }] of Object.entries(kinds)) {
+  const users = await seedUsers(kind, stored, synced);
+  const floors = await floor(stored);
+  const endpoint = await endpointRate(users);
+  const flowMs = (await pool(FLOWS, width, (i) => flow(users, i))).sort((a, b) => a - b);
+  results.push({ kind, floors, endpoint, flowMs });
+}
 
 await server.close();
 await store.close();
@@ -183,15 +211,16 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
-console.log(
-  `scrypt (ln=15,r=8,p=1) floor: ${f(floorSequential)}/s sequential, ${f(floorParallel)}/s at concurrency ${CONCURRENCY}`,
-);
-console.log(
-  `password grant at /oauth2/token: ${f(endpointRate)} verifications/s (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${failed} not 200)`,
-);
-console.log(
-  `full code flow + PKCE: p50 ${f(pct(flowMs, 50))} ms, p99 ${f(pct(flowMs, 99))} ms (${FLOWS} flows, concurrency ${Math.max(1, CONCURRENCY / 2)})`,
-);
-console.log(
-  'writeback end-to-end: see tests/e2e/password-reset/writeback.test.ts timings (needs Samba and an agent; not measured here)',
-);
+for (const { kind, floors, endpoint, flowMs } of results) {
+  console.log(`${kind}:`);
+  console.log(
+    `  derivation floor: ${f(floors.sequential)}/s sequential, ${f(floors.parallel)}/s at concurrency ${CONCURRENCY}`,
+  );
+  console.log(
+    `  password grant at /oauth2/token: ${f(endpoint.rate)} verifications/s (${REQUESTS} requests, concurrency ${CONCURRENCY}, ${endpoint.failed} not 200) = ${(endpoint.rate / floors.parallel).toFixed(2)} of the floor`,
+  );
+  console.log(
+    `  full code flow + PKCE: p50 ${f(pct(flowMs, 50))} ms, p99 ${f(pct(flowMs, 99))} ms (${FLOWS} flows, concurrency ${width})`,
+  );
+}
+console.log('writeback end-to-end: npm run bench:writeback (needs Samba and an agent)');
