@@ -85,15 +85,16 @@ export async function enableWriteback(options: EnableWritebackOptions): Promise<
   );
   const id = typeof config === 'object' && config && 'id' in config ? String(config.id) : undefined;
   if (!id) throw new Error(`the cloud has no sync configuration for ${domain}: create one first`);
-  // sendHttp speaks GET/POST/DELETE; PATCH goes through fetch (the same TLS trust when no CA is given).
-  const patched = await fetch(`${api}/v1.0/cloudsync/configurations/${id}`, {
+  const patched = await sendHttp({
     method: 'PATCH',
+    url: `${api}/v1.0/cloudsync/configurations/${id}`,
     headers,
     body: JSON.stringify({ passwordWriteback: true }),
+    ...(ca ? { ca } : {}),
   });
-  if (!patched.ok)
+  if (patched.status !== 200)
     throw new Error(
-      `the cloud refused to turn writeback on (${patched.status}): ${(await patched.text()).slice(0, 200)}`,
+      `the cloud refused to turn writeback on (${patched.status}): ${patched.text.slice(0, 200)}`,
     );
   options.print(`password writeback is on for ${domain} (configuration ${id})`);
   return granted;
