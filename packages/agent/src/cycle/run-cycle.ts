@@ -4,6 +4,10 @@
 // Cursors (DirSync, DRSR watermark) and the local export state advance only when the cloud answers
 // the end marker with `advanceCursor: true`; a crash anywhere before that replays the same changes
 // in the next cycle, which the cloud de-duplicates by anchor.
+// A cycle held by the cloud's accidental-delete guard is not acknowledged either: every later cycle
+// sends the same deletions again, and learns the administrator's decision from the cloud's answer:
+// approved (the objects are gone) or rejected (kept, never asked about again), the cycle is
+// accepted and the cursor moves past them.
 import { randomUUID } from 'node:crypto';
 import type { CycleAcknowledgement, CycleKind, ErrorBody, SyncConfiguration } from '@cloudsync/protocol';
 import { createChangePlanner } from '@cloudsync/sync-engine';
@@ -96,6 +100,11 @@ export async function runCycle(
     summary.counts = { ...outcome.plan.counts, ...outcome.ack.counts };
     summary.state = outcome.ack.cycleState;
     if (!outcome.ack.advanceCursor) {
+      if (outcome.ack.cycleState === 'held-by-delete-guard')
+        log.warn(
+          { pendingDeletes: outcome.ack.counts.pendingDeletes },
+          'deletions held by the accidental-delete guard: the cursor stays until an administrator approves or rejects them',
+        );
       const error: ErrorBody = {
         code: outcome.ack.code ?? 'INTERNAL',
         message: outcome.ack.reason ?? `the cloud did not accept the cycle (${outcome.ack.cycleState})`,

@@ -127,6 +127,19 @@ export function runLockoutContract(name: string, open: () => Promise<{ databaseU
       assert.equal((await checkCredentials(accounts(), upn, password, context)).ok, true);
     });
 
+    test('attempts over the per-address limit get rate_limited, across user names; other addresses go on', async () => {
+      const upns = [await addUser(), await addUser(), await addUser(), await addUser()];
+      const guard = guardOf({ perAccountPerMinute: 100, perAddressPerMinute: 3 });
+      const from = (clientAddress: string) => ({ guard, clientAddress });
+      for (const upn of upns.slice(0, 3)) await checkCredentials(accounts(), upn, 'wrong', from('192.0.2.7'));
+      const limited = await checkCredentials(accounts(), upns[3] ?? '', password, from('192.0.2.7'));
+      assert.equal(!limited.ok && limited.refusal, 'rate_limited');
+      assert.equal(!limited.ok && limited.retryAfterSeconds, 60);
+      assert.equal((await checkCredentials(accounts(), upns[3] ?? '', password, from('192.0.2.8'))).ok, true);
+      t += 60_000;
+      assert.equal((await checkCredentials(accounts(), upns[0] ?? '', password, from('192.0.2.7'))).ok, true);
+    });
+
     test('a synced user whose configuration does not sync password hashes is told why', async () => {
       const domain = `d${randomUUID().slice(0, 8)}.test`;
       const now = clock.now().toISOString();

@@ -25,6 +25,7 @@ import { applyDelete, type StagedDelete } from './apply-delete.js';
 import { applyMembers } from './apply-members.js';
 import { applyPage } from './apply-page.js';
 import { clearQuarantine, readHealth, recordCycleOutcome } from './health.js';
+import { deciderName, logKept, rejectDeletes, sortStagedDeletes } from './held-deletions.js';
 import { writeLog } from './provisioning-log.js';
 import type { SyncCyclesTable, SyncIngestDatabase, SyncIngestTables } from './schema.js';
 
@@ -301,7 +302,11 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     const ctx = await context(end.configurationId, cycleId, agent);
     const counts: Counts = JSON.parse(cycle.counts);
     await applyMembers(deps.db, deps.directory, ctx);
-    const deletes = await stagedDeletes(ctx, cycle);
+    const { toApply: deletes, kept } = await sortStagedDeletes(
+      db,
+      ctx.configurationId,
+      await stagedDeletes(ctx, cycle),
+    );
     counts.pendingDeletes = deletes.length;
     const guard = configuration.deleteGuard;
     if (guard.enabled && deletes.length > guard.threshold) {
@@ -314,12 +319,13 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       return acknowledgement(held);
     }
     await applyDeletes(ctx, deletes, counts);
+    await logKept(ctx, kept, counts);
     const accepted = await finish(cycle, 'accepted', counts);
     await reportStatus(configuration, counts);
     return acknowledgement(accepted);
   }
 
-  /** The held deletions of a configuration's latest held cycle, for the admin to review. */
+  /** The held deletions of a configuration's latest held cycle (those that would delete), for the admin to review. */
   async function heldDeletes(configurationId: string) {
     const cycle = await db
       .selectFrom('sync_cycles')
@@ -330,7 +336,8 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       .executeTakeFirst();
     if (!cycle) return undefined;
     const ctx = await context(configurationId, cycle.id, { id: cycle.agent_id });
-    return { cycle, deletes: await stagedDeletes(ctx, cycle) };
+    const { toApply } = await sortStagedDeletes(db, configurationId, await stagedDeletes(ctx, cycle));
+    return { cycle, deletes: toApply };
   }
 
   /** The admin approves the held deletions: they are applied now, and older held cycles are closed. */
@@ -353,18 +360,30 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     return { deleted: held.deletes.length };
   }
 
-  /** The admin rejects the held deletions: nothing is deleted; the cycle stays refused. */
-  async function rejectHeld(configurationId: string): Promise<{ rejected: number } | undefined> {
+  /**
+   * The admin rejects the held deletions: nothing is deleted, the objects stay (marked, logged) and
+   * later cycles neither delete them nor hold for them, so the agent's next cycle is accepted and
+   * its cursor moves past them (see `held-deletions.ts`).
+   */
+  async function rejectHeld(
+    configurationId: string,
+    admin: Actor,
+  ): Promise<{ rejected: number } | undefined> {
     const held = await heldDeletes(configurationId);
     if (!held) return undefined;
+    const ctx = {
+      ...(await context(configurationId, held.cycle.id, { id: held.cycle.agent_id })),
+      actor: admin,
+    };
+    await rejectDeletes(ctx, held.deletes, admin);
     await finish(held.cycle, 'rejected', JSON.parse(held.cycle.counts), {
       code: 'DELETE_THRESHOLD_EXCEEDED',
-      reason: 'An administrator rejected the held deletions.',
+      reason: `Deletions rejected by ${deciderName(admin)} on ${ctx.now}.`,
     });
     await closeOlderHeld(configurationId);
     await deps.cloudSync.configurations.updateStatus(configurationId, {
       status: 'healthy',
-      reason: 'Held deletions were rejected by an administrator; nothing was deleted.',
+      reason: `Held deletions were rejected by ${deciderName(admin)}; nothing was deleted.`,
     });
     await deps.notifications?.heldResolved(configurationId);
     return { rejected: held.deletes.length };

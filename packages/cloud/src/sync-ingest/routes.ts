@@ -100,7 +100,7 @@ const listQuery = z.object({
 const ACTIONS_OF: Record<string, string[]> = {
   create: ['Create'],
   update: ['Update', 'Restore'],
-  delete: ['Delete'],
+  delete: ['Delete', 'StagedDelete'],
   disable: ['Disable'],
   other: ['Skip', 'Other'],
 };
@@ -214,8 +214,8 @@ export function ingestAdminRoutes(deps: { ingest: SyncIngest; publicUrl: string 
       params: idParams,
       body: noBody,
       response: z.object({ rejected: z.number() }),
-      handler: async ({ params }) => {
-        const done = await deps.ingest.rejectHeld(params.id);
+      handler: async ({ params, principal }) => {
+        const done = await deps.ingest.rejectHeld(params.id, principal);
         if (!done) throw notFound(`held deletions of ${params.id}`);
         return done;
       },

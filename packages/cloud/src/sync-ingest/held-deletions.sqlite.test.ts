@@ -1,0 +1,3 @@
+import { runHeldDeletionsContract } from './held-deletions-contract.js';
+
+runHeldDeletionsContract('SQLite', async () => undefined);
