@@ -112,6 +112,16 @@ export const protocolExamples = Object.freeze({
         anchor: 'ICEiIyQlJicoKSorLC0uLw==',
         objectGuid: '23222120-2524-2726-2829-2a2b2c2d2e2f',
       },
+      {
+        op: 'skipped',
+        objectType: 'user',
+        anchor: 'MDEyMzQ1Njc4OTo7PD0+Pw==',
+        objectGuid: '33323130-3534-3736-3839-3a3b3c3d3e3f',
+        distinguishedName: 'CN=Ann Odd,OU=Staff,DC=corp,DC=contoso,DC=com',
+        code: 'OBJECT_NOT_MAPPED',
+        reason:
+          'The mapping of department failed: Mid: the start position must be at least 1 (position 1). Fix the value in AD or the mapping.',
+      },
     ],
   } satisfies ChangeSetPage,
   pageAcknowledgement: {
@@ -136,7 +146,7 @@ export const protocolExamples = Object.freeze({
     cycleId,
     kind: 'delta',
     pages: 1,
-    counts: { upserts: 2, deletes: 1, outOfScope: 0, unchanged: 40 },
+    counts: { upserts: 2, deletes: 1, outOfScope: 0, unchanged: 40, skipped: 1 },
     startedAt: '2026-11-25T15:00:00.000Z',
     endedAt: '2026-11-25T15:00:04.000Z',
   } satisfies CycleEnd,

@@ -56,6 +56,7 @@ export {
   type Members,
   membersSchema,
   outOfScopeChangeSchema,
+  skippedChangeSchema,
   upsertChangeSchema,
 } from './change-sets/change.js';
 export {

@@ -18,6 +18,7 @@ import {
   withinTransaction,
 } from './apply-context.js';
 import { applyContactUpsert, applyGroupUpsert } from './apply-group-contact.js';
+import { applySkipped } from './apply-skipped.js';
 import { applyUserUpsert } from './apply-user.js';
 import { writeLog } from './provisioning-log.js';
 
@@ -35,6 +36,7 @@ async function applyChange(ctx: ApplyContext, change: Change): Promise<Outcome> 
     if (change.objectType === 'group') return applyGroupUpsert(ctx, upsert);
     return applyContactUpsert(ctx, upsert);
   }
+  if (change.op === 'skipped') return applySkipped(ctx, change);
   await ctx.db
     .insertInto('sync_pending_deletes')
     .values({
@@ -117,8 +119,9 @@ export async function applyPage(
     const results: ChangeResult[] = [];
     for (const [index, change] of page.changes.entries()) {
       const outcome = await applyOne(ctx, change);
-      tally(counts, outcome.result);
       if (outcome.action !== 'StagedDelete') {
+        // A staged deletion is counted (and logged) when the cycle's end applies it.
+        tally(counts, outcome.result);
         await writeLog(
           ctx.db,
           ctx.now,

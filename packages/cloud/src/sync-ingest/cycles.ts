@@ -24,7 +24,7 @@ import {
 import { applyDelete, type StagedDelete } from './apply-delete.js';
 import { applyMembers } from './apply-members.js';
 import { applyPage } from './apply-page.js';
-import { clearQuarantine, readHealth, recordCycleOutcome } from './health.js';
+import { clearQuarantine, cycleFailure, objectErrors, readHealth, recordCycleOutcome } from './health.js';
 import { deciderName, logKept, rejectDeletes, sortStagedDeletes } from './held-deletions.js';
 import { writeLog } from './provisioning-log.js';
 import type { SyncCyclesTable, SyncIngestDatabase, SyncIngestTables } from './schema.js';
@@ -253,15 +253,13 @@ export function createSyncIngest(deps: SyncIngestDeps) {
 
   async function reportStatus(configuration: Pick<ConfigurationView, 'id'>, counts: Counts, held?: string) {
     const now = deps.clock.now();
-    const failure =
-      counts.errors > 0
-        ? `${counts.errors} object(s) could not be written; see the provisioning logs.`
-        : null;
+    const failure = cycleFailure(counts);
     const health = await recordCycleOutcome(db, configuration.id, now, held ? null : failure);
-    const status = health.quarantinedUntil ? 'quarantine' : held || failure ? 'error' : 'healthy';
+    const errors = objectErrors(counts);
+    const status = health.quarantinedUntil ? 'quarantine' : held || errors ? 'error' : 'healthy';
     const reason = health.quarantinedUntil
       ? `Quarantined after ${health.consecutiveFailures} failed cycles in a row (${failure}); retrying automatically at ${health.quarantinedUntil.toISOString()}.`
-      : (held ?? failure);
+      : (held ?? errors);
     await deps.cloudSync.configurations.updateStatus(configuration.id, {
       status,
       reason,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Counts } from './apply-context.js';
 import type { SyncIngestDatabase } from './schema.js';
 
 /** Failed cycles in a row before a configuration goes into quarantine. */
@@ -9,6 +10,26 @@ const MAX_BACKOFF_MS = 24 * 60 * 60_000;
 /** The backoff after `failures` consecutive failed cycles: 5 min, doubling, at most a day. */
 export function backoffMs(failures: number): number {
   return Math.min(FIRST_BACKOFF_MS * 2 ** Math.max(0, failures - QUARANTINE_AFTER), MAX_BACKOFF_MS);
+}
+
+/** Objects a cycle handled: every change and implied deletion with an outcome. */
+const handled = (c: Counts) => c.applied + c.skipped + c.conflicts + c.errors;
+
+/**
+ * Why a cycle counts as failed for quarantine, or null. As Microsoft's provisioning quarantines only
+ * when most or all calls fail, a cycle fails when more than half of the objects it handled failed; a
+ * cycle with a few failed objects is not a failed cycle (see {@link objectErrors}).
+ * @example cycleFailure({ applied: 9, skipped: 0, conflicts: 0, errors: 1, pendingDeletes: 0 }) // null
+ */
+export function cycleFailure(counts: Counts): string | null {
+  if (counts.errors === 0 || counts.errors * 2 <= handled(counts)) return null;
+  return `${counts.errors} of ${handled(counts)} objects could not be written; see the provisioning logs`;
+}
+
+/** The configuration's error reason for a cycle whose failed objects did not fail the cycle, or null. */
+export function objectErrors(counts: Counts): string | null {
+  if (counts.errors === 0) return null;
+  return `${counts.errors} of ${handled(counts)} objects could not be written; see the provisioning logs. Everything else synced, and the failed objects are retried next cycle.`;
 }
 
 export interface Health {
@@ -31,8 +52,9 @@ export async function readHealth(db: Kysely<SyncIngestDatabase>, configurationId
 }
 
 /**
- * Records a cycle's outcome: a success clears the failure count and any quarantine; a failure counts,
- * and from the third in a row puts the configuration in quarantine until the backoff has passed.
+ * Records a cycle's outcome: a cycle that did not fail ({@link cycleFailure}) clears the failure count
+ * and any quarantine; a failed one counts, and from the third in a row puts the configuration in
+ * quarantine until the backoff has passed.
  */
 export async function recordCycleOutcome(
   db: Kysely<SyncIngestDatabase>,

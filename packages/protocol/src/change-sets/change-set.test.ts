@@ -62,3 +62,17 @@ test('sequence starts at 1', () => {
   page.sequence = 0;
   assert.equal(changeSetPageSchema.safeParse(page).success, false);
 });
+
+test('a skipped change needs its DN, a known code and a reason', () => {
+  const page = base();
+  const changes = page.changes as Record<string, unknown>[];
+  const skipped = changes.find((c) => c.op === 'skipped');
+  assert.ok(skipped, 'the example page carries a skipped change');
+  assert.ok(changeSetPageSchema.safeParse(page).success);
+  for (const patch of [{ code: 'NO_SUCH_CODE' }, { reason: undefined }, { distinguishedName: undefined }]) {
+    const again = base();
+    const target = (again.changes as Record<string, unknown>[]).find((c) => c.op === 'skipped') ?? {};
+    Object.assign(target, patch);
+    assert.equal(changeSetPageSchema.safeParse(again).success, false, JSON.stringify(patch));
+  }
+});

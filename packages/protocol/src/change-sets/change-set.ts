@@ -32,6 +32,8 @@ export const cycleCountsSchema = z.object({
   outOfScope: z.int().min(0),
   /** Objects read from AD but unchanged since the last export, so not sent. */
   unchanged: z.int().min(0),
+  /** Objects the agent could not map: sent as `skipped` changes (the cloud logs each as a failure). */
+  skipped: z.int().min(0).optional(),
 });
 export type CycleCounts = z.infer<typeof cycleCountsSchema>;
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { anchorSchema, distinguishedNameSchema, guidSchema, objectTypeSchema } from '../common.js';
+import {
+  anchorSchema,
+  distinguishedNameSchema,
+  guidSchema,
+  messageSchema,
+  objectTypeSchema,
+} from '../common.js';
+import { errorCodeSchema } from '../errors/error-body.js';
 import { LIMITS } from '../limits.js';
 import { targetAttributesSchema } from './attribute-values.js';
 
@@ -60,11 +67,28 @@ export const outOfScopeChangeSchema = z.object({
   distinguishedName: distinguishedNameSchema,
 });
 
+/**
+ * The object is in AD but the agent could not turn it into a change this cycle (a mapping failed on
+ * its values, or a value could not be decoded). The cloud logs a failure with `code` and `reason`
+ * and changes nothing else: the object keeps what the cloud holds, and a `full` cycle counts it as
+ * seen, so it is not deleted. The agent sends it again every cycle until it maps.
+ */
+export const skippedChangeSchema = z.object({
+  op: z.literal('skipped'),
+  ...identity,
+  distinguishedName: distinguishedNameSchema,
+  /** `OBJECT_NOT_MAPPED`, or the code of the AD value that could not be read. */
+  code: errorCodeSchema,
+  /** What failed and what to fix, for a person reading the provisioning log. */
+  reason: messageSchema,
+});
+
 /** One change to one object. */
 export const changeSchema = z.discriminatedUnion('op', [
   upsertChangeSchema,
   deleteChangeSchema,
   outOfScopeChangeSchema,
+  skippedChangeSchema,
 ]);
 export type Change = z.infer<typeof changeSchema>;
 export type ChangeOp = Change['op'];

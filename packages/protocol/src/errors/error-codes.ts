@@ -123,6 +123,12 @@ export const ERROR_CODES = Object.freeze({
     message: 'Another synced object already has this anchor (onPremisesImmutableId).',
   },
   OBJECT_NOT_FOUND: { status: 404, retryable: false, message: 'No synced object has that anchor.' },
+  OBJECT_NOT_MAPPED: {
+    status: 422,
+    retryable: true,
+    message:
+      'The agent could not map this AD object (a mapping failed on its values): fix the value or the mapping; the cloud keeps the object as it was, and the agent retries it every cycle.',
+  },
   MEMBER_NOT_FOUND: {
     status: 422,
     retryable: true,

@@ -1,0 +1,3 @@
+import { runSkippedContract } from './skipped-contract.js';
+
+runSkippedContract('SQLite', async () => undefined);
