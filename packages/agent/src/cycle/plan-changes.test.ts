@@ -117,3 +117,86 @@ test('planChanges: nested members are in scope, others ignored, an exported one 
   assert.equal(second.outcome.counts.outOfScope, 1);
   store.close();
 });
+
+test('planChanges: an object whose mapping fails is sent as skipped, keeps its last export and its group membership', async () => {
+  const store = openLocalStore(mkdtempSync(join(dir, 'skipped-')));
+  const hireYear = {
+    target: 'jobTitle',
+    source: { kind: 'expression', expression: 'FormatDateTime([description], , "yyyyMMdd", "yyyy")' },
+    applyWhen: 'always',
+  } as const;
+  const planner = createChangePlanner({
+    ...configuration,
+    scope: { kind: 'domain' },
+    mappings: { ...DEFAULT_MAPPINGS, user: [...DEFAULT_MAPPINGS.user, hireYear] },
+  });
+  const plan = async (items: SourceItem[], fullImport: boolean) => {
+    const emitted: Change[] = [];
+    const outcome = await planChanges(
+      {
+        planner,
+        store,
+        configurationId: 'cfg',
+        fullImport,
+        log: pino({ level: 'silent' }),
+        emit: async (c) => {
+          emitted.push(c);
+        },
+      },
+      (async function* () {
+        yield* items;
+      })(),
+    );
+    return { emitted, outcome };
+  };
+  const good = adObject(11, 'user', 'Hana', { description: ['20240301'] });
+  const odd = { ...good, text: { ...good.text, description: ['soon'] } };
+  const team = adObject(12, 'group', 'Team', { member: [good.dn] });
+  const first = await plan(
+    [
+      { kind: 'object', object: good },
+      { kind: 'object', object: team },
+    ],
+    true,
+  );
+  const upsert = first.emitted[0];
+  assert.ok(upsert?.op === 'upsert');
+  assert.equal(upsert.attributes.jobTitle, '2024');
+  store.commitCycle({
+    configurationId: 'cfg',
+    configurationVersion: 1,
+    cycleId: 'c1',
+    exported: first.outcome.exported,
+    forgotten: [],
+    replaceAll: true,
+    now: new Date(),
+  });
+
+  const second = await plan(
+    [
+      { kind: 'object', object: odd },
+      { kind: 'object', object: team },
+    ],
+    true,
+  );
+  const skipped = second.emitted[0];
+  assert.ok(skipped?.op === 'skipped', JSON.stringify(second.emitted));
+  assert.equal(skipped.anchor, Buffer.alloc(16, 11).toString('base64'));
+  assert.equal(skipped.distinguishedName, good.dn);
+  assert.equal(skipped.code, 'OBJECT_NOT_MAPPED');
+  assert.match(skipped.reason, /the mapping of jobTitle failed: FormatDateTime: "soon" does not match/);
+  assert.equal(second.outcome.counts.errors, 1);
+  assert.equal(second.outcome.counts.upserts, 1, 'only the group');
+  const group = second.emitted[1];
+  assert.ok(group?.op === 'upsert');
+  assert.deepEqual(group.members, { mode: 'complete', anchors: [skipped.anchor] }, 'still a member');
+  assert.deepEqual(
+    second.outcome.exported.map((e) => [e.anchor, e.attributes.jobTitle]),
+    [
+      [skipped.anchor, '2024'],
+      [Buffer.alloc(16, 12).toString('base64'), undefined],
+    ],
+    'the full cycle keeps the last export of the skipped user',
+  );
+  store.close();
+});

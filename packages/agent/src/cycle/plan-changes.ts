@@ -1,9 +1,15 @@
 // The scope → map → diff steps for every object the import found, done by the sync engine's planner;
 // this file adds what needs the agent's state: the previous export, member anchors, and deletions of
 // objects known only by objectGUID.
-import { type Change, deleteChangeSchema, outOfScopeChangeSchema } from '@cloudsync/protocol';
+import {
+  type Change,
+  deleteChangeSchema,
+  outOfScopeChangeSchema,
+  skippedChangeSchema,
+} from '@cloudsync/protocol';
 import { anchorOf, type ChangePlanner } from '@cloudsync/sync-engine';
 import type { Logger } from 'pino';
+import { guidToString } from '../ad/attributes.js';
 import { dnKeyOf, type ExportRecord, type LocalStore } from '../state/local-store.js';
 import type { SourceItem } from './read-source.js';
 import { membersOf, toSourceEntry, unresolvedMembers } from './source-entry.js';
@@ -121,6 +127,13 @@ async function planObject(
     case 'upsert': {
       const change = planned.change;
       if (change.op !== 'upsert') return;
+      if (planned.problems.length > 0) {
+        // The cloud keeps the object, so groups keep it as a member.
+        cycleAnchors.set(dnKeyOf(obj.dn), anchor);
+        const failed = planned.problems.map((p) => `the mapping of ${p.target} failed: ${p.message}`);
+        await planSkipped(ctx, out, { change, previous, reason: failed.join('; ') });
+        return;
+      }
       cycleAnchors.set(dnKeyOf(obj.dn), anchor);
       out.exported.push({
         anchor,
@@ -150,11 +163,46 @@ async function planObject(
       return;
     case 'ignore':
       return;
-    case 'error':
-      out.counts.errors += 1;
-      ctx.log.warn({ dn: obj.dn, reason: planned.message }, 'object skipped: it cannot be mapped');
+    case 'error': {
+      cycleAnchors.set(dnKeyOf(obj.dn), anchor);
+      const objectGuid = guidToString(obj.objectGuid);
+      const identity = { objectType: obj.kind, anchor, objectGuid, distinguishedName: obj.dn };
+      await planSkipped(ctx, out, { change: identity, previous, reason: planned.message });
       return;
+    }
   }
+}
+
+/**
+ * An object that cannot be mapped: sent as `skipped` so the cloud logs the failure and, in a full
+ * cycle, keeps the object (it was seen). Its last export stays in the local state, so a later deletion
+ * in AD is still sent and the next cycle diffs against what the cloud holds.
+ */
+async function planSkipped(
+  ctx: PlanContext,
+  out: PlanOutcome,
+  skipped: {
+    change: Pick<Change, 'objectType' | 'anchor' | 'objectGuid'> & { distinguishedName: string };
+    previous: ExportRecord | undefined;
+    reason: string;
+  },
+): Promise<void> {
+  const { objectType, anchor, objectGuid, distinguishedName } = skipped.change;
+  out.counts.errors += 1;
+  if (ctx.fullImport && skipped.previous) out.exported.push(skipped.previous);
+  const why = skipped.reason.replaceAll('\u0000', '').slice(0, 1500);
+  const reason = `${why}. Fix the value in AD or the mapping; the object is retried every cycle.`;
+  ctx.log.warn({ dn: distinguishedName, reason }, 'object skipped: it cannot be mapped');
+  const change = skippedChangeSchema.safeParse({
+    op: 'skipped',
+    objectType,
+    anchor,
+    objectGuid,
+    distinguishedName,
+    code: 'OBJECT_NOT_MAPPED',
+    reason,
+  });
+  if (change.success) await ctx.emit(change.data);
 }
 
 async function planGone(

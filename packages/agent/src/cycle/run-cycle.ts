@@ -249,6 +249,7 @@ async function endCycle(
       deletes: plan.counts.deletes,
       outOfScope: plan.counts.outOfScope,
       unchanged: plan.counts.unchanged,
+      skipped: plan.counts.errors,
     },
     startedAt: progress.startedAt,
     endedAt: (deps.now ?? (() => new Date()))().toISOString(),
