@@ -4,15 +4,22 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runService } from '../../../packages/agent/src/service/run-service.js';
 import { readStatus } from '../../../packages/agent/src/service/status.js';
-import { createUser } from '../../support/ad.js';
+import { addMember, createGroup, createUser } from '../../support/ad.js';
 import { type AgentFixture, agentLog, eventually, startAgentFixture } from './agent-fixture.js';
+import { cloudGroup, type LogEntry, listAll, memberIds, syncedUsers } from './cloud-views.js';
 
 let a: AgentFixture;
 let stop: AbortController;
 let service: Promise<void>;
+let team: { dn: string; sam: string };
 
 before(async () => {
   a = await startAgentFixture({ passwordHashSync: false });
+  // Synced by the start-up cycle, so the restart has users and a group to keep.
+  const people = [];
+  for (const sam of ['rsa', 'rsb', 'rsc']) people.push(await createUser({ ou: a.ou, sam, displayName: sam }));
+  team = await createGroup({ ou: a.ou, name: 'team' });
+  await addMember(team.dn, ...people.map((p) => p.dn));
   stop = new AbortController();
   // An hour between scheduled cycles and no notifications: only the admin's buttons cause work.
   service = runService({
@@ -65,7 +72,12 @@ test('provision on demand runs one user through the steps and reports each', asy
   assert.ok(await a.cloudUser(`${dana.sam}@${a.fx.domain}`), 'Dana is in the cloud');
 });
 
-test('restart clears the cursors and runs a full cycle', async () => {
+test('restart clears the cursors and runs a full cycle that keeps every object: same ids, no duplicates', async () => {
+  const users = await syncedUsers(a);
+  assert.ok(users.length >= 4, `users synced before the restart: ${JSON.stringify(users)}`);
+  const group = await cloudGroup(a, team.sam);
+  const members = await memberIds(a, group.id);
+  assert.equal(members.length, 3);
   const before = (await readStatus(a.stateDir)).lastCycles[0]?.cycleId;
   const res = await a.fx.call('POST', `/v1.0/cloudsync/configurations/${a.configurationId}/restart`);
   assert.equal(res.status, 204, res.text);
@@ -75,4 +87,18 @@ test('restart clears the cursors and runs a full cycle', async () => {
   }, 'the cycle after the restart');
   assert.equal(full.kind, 'full');
   assert.equal(full.state, 'accepted', JSON.stringify(full));
+  assert.deepEqual(await syncedUsers(a), users, 'the same users, ids and anchors, none added');
+  assert.equal((await cloudGroup(a, team.sam)).id, group.id, 'the same group');
+  assert.deepEqual(await memberIds(a, group.id), members);
+  const logged = await listAll<LogEntry & { cycleId: string }>(
+    a,
+    `/v1.0/auditLogs/provisioning?configurationId=${a.configurationId}`,
+  );
+  const ofRestart = logged.filter((e) => e.cycleId === full.cycleId);
+  assert.ok(ofRestart.length > 0, 'the full cycle logged its objects');
+  assert.deepEqual(
+    ofRestart.filter((e) => e.provisioningAction === 'create' || e.provisioningAction === 'delete'),
+    [],
+    'the full cycle after the restart creates and deletes nothing',
+  );
 });
