@@ -6,6 +6,7 @@
 //
 //   npm run bench:sync -- [--users 10000] [--groups 1000] [--ip 127.0.0.41] [--latency 20] [--delta 10]
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
 import { SYNC_ATTRIBUTES, SYNC_FILTER } from '../../packages/agent/src/ad/attributes.js';
@@ -16,7 +17,13 @@ import {
   type SyncEnvironment,
   startSyncEnvironment,
 } from '../fixtures/sync-environment.js';
-import { type AgentProcess, cycleAfter, cycleSeconds as seconds, startAgent } from './agent-process.js';
+import {
+  type AgentProcess,
+  cycleAfter,
+  cycleSeconds as seconds,
+  startAgent,
+  treeCpuSeconds,
+} from './agent-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -100,8 +107,18 @@ async function main(): Promise<void> {
     const before = ldapsearchExport(env);
     console.error(`• ldapsearch export: ${before.objects} objects in ${before.seconds.toFixed(2)} s`);
 
+    const cloudCpu0 = process.cpuUsage();
+    const dcCpu0 = treeCpuSeconds(env.big.dc.pid);
     agent = startAgent(env.agent.stateDir);
     const full = await cycleAfter(agent, 0, 60 * 60_000);
+    // CPU seconds of each part from the agent's start to the end of its full cycle (less sensitive to
+    // other work on the machine than wall time; the agent's include its start-up).
+    const cloudCpu = process.cpuUsage(cloudCpu0);
+    const cpu = {
+      agent: treeCpuSeconds(agent.pid),
+      cloud: (cloudCpu.user + cloudCpu.system) / 1e6,
+      dc: treeCpuSeconds(env.big.dc.pid) - dcCpu0,
+    };
     if (full.error) throw new Error(`the full cycle failed: ${full.error.code} ${full.error.message}`);
     const users = await cloudCount(env, 'users');
     const groups = await cloudCount(env, 'groups');
@@ -169,6 +186,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `  initial sync (full cycle, agent service):  ${objects} objects in ${fullSeconds.toFixed(1)} s = ${(objects / fullSeconds).toFixed(0)} objects/s; cloud then lists ${users} users (with its admin), ${groups} groups`,
+    );
+    console.log(
+      `  CPU during it (agent start → cycle end):   agent ${cpu.agent.toFixed(1)} s (with its start-up), cloud ${cpu.cloud.toFixed(1)} s, DC ${cpu.dc.toFixed(1)} s; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
     );
     console.log(
       `  ldapsearch -E pr=1000 over LDAPS:          ${after.objects} objects in ${after.seconds.toFixed(2)} s = ${ldapRate.toFixed(0)} objects/s (before the sync: ${before.seconds.toFixed(2)} s)`,
