@@ -96,3 +96,20 @@ test('three more deleted in AD are held; rejected, they stay, the next cycle is 
   assert.equal((status.body as { status: { state: string } }).status.state, 'healthy');
   assert.ok(await a.cloudUser(upn(users[6] as TestUser)), 'the user never deleted is untouched');
 });
+
+test('the admin deletes the kept users after all; the next cycles are quiet', async () => {
+  const burst = users.slice(3, 6);
+  const listed = await admin('GET', '/rejectedDeletions');
+  assert.equal(listed.status, 200, listed.text);
+  assert.deepEqual(
+    (listed.body as { value: { distinguishedName: string }[] }).value.map((k) => k.distinguishedName).sort(),
+    burst.map((u) => u.dn).sort(),
+  );
+  const approved = await admin('POST', '/rejectedDeletions/approve');
+  assert.deepEqual(approved.body, { deleted: 3 });
+  for (const u of burst) assert.equal(await a.cloudUser(upn(u)), undefined, `${u.sam} deleted`);
+  const quiet = await accepted('the cycle after deleting the kept users');
+  assert.equal(quiet.counts?.deletes, 0);
+  assert.equal(quiet.counts?.pendingDeletes, 0);
+  assert.ok(await a.cloudUser(upn(users[6] as TestUser)));
+});

@@ -25,7 +25,7 @@ import { applyDelete, type StagedDelete } from './apply-delete.js';
 import { applyMembers } from './apply-members.js';
 import { applyPage } from './apply-page.js';
 import { clearQuarantine, cycleFailure, objectErrors, readHealth, recordCycleOutcome } from './health.js';
-import { deciderName, logKept, rejectDeletes, sortStagedDeletes } from './held-deletions.js';
+import { deciderName, keptObjects, logKept, rejectDeletes, sortStagedDeletes } from './held-deletions.js';
 import { writeLog } from './provisioning-log.js';
 import type { SyncCyclesTable, SyncIngestDatabase, SyncIngestTables } from './schema.js';
 
@@ -387,6 +387,18 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     return { rejected: held.deletes.length };
   }
 
+  /**
+   * The admin deletes the objects kept by earlier rejections after all (no threshold: this is the
+   * decision); each is logged under the cycle whose deletions were rejected.
+   */
+  async function approveRejected(configurationId: string, admin: Actor): Promise<{ deleted: number }> {
+    const kept = await keptObjects(db, configurationId);
+    const base = { ...(await context(configurationId, '', { id: '' })), actor: admin };
+    const counts = zeroCounts();
+    for (const k of kept) await applyDeletes({ ...base, cycleId: k.cycleId }, [k.staged], counts);
+    return { deleted: counts.applied };
+  }
+
   async function closeOlderHeld(configurationId: string) {
     await db
       .updateTable('sync_cycles')
@@ -401,7 +413,17 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     await clearQuarantine(db, configurationId);
   }
 
-  return { handlePage, handleEnd, heldDeletes, approveHeld, rejectHeld, restarted, db };
+  return {
+    handlePage,
+    handleEnd,
+    heldDeletes,
+    approveHeld,
+    rejectHeld,
+    keptObjects: (configurationId: string) => keptObjects(db, configurationId),
+    approveRejected,
+    restarted,
+    db,
+  };
 }
 
 export type SyncIngest = ReturnType<typeof createSyncIngest>;

@@ -169,5 +169,28 @@ export function runHeldDeletionsContract(
       assert.equal(await exists(1), false);
       assert.ok(await exists(2), 'the others stay kept');
     });
+
+    test('the admin deletes the kept objects after all; the agent sending their deletions again is quiet', async () => {
+      const listed = await admin('GET', '/rejectedDeletions');
+      assert.equal(listed.status, 200, listed.text);
+      const value = (
+        listed.body as { value: { anchor: string; distinguishedName: string; rejection: string }[] }
+      ).value;
+      assert.deepEqual(value.map((k) => k.anchor).sort(), [2, 3].map(anchorOf).sort());
+      assert.equal(value.find((k) => k.anchor === anchorOf(2))?.distinguishedName, dnOf(2));
+      assert.ok(
+        value.every((k) => /^Deletions rejected by admin@/.test(k.rejection)),
+        listed.text,
+      );
+      const approved = await admin('POST', '/rejectedDeletions/approve');
+      assert.equal(approved.status, 200, approved.text);
+      assert.deepEqual(approved.body, { deleted: 2 });
+      for (const n of [2, 3]) assert.equal(await exists(n), false, `user ${n} deleted`);
+      assert.ok(await exists(7), 'the others stay');
+      assert.deepEqual((await admin('GET', '/rejectedDeletions')).body, { value: [] });
+      const next = await cycle('delta', [deleted(2), deleted(3)]);
+      assert.equal(next.cycleState, 'accepted');
+      assert.equal(next.counts.pendingDeletes, 0);
+    });
   });
 }

@@ -14,6 +14,8 @@ import type { SyncIngestDatabase } from './schema.js';
 export interface KeptDelete {
   staged: StagedDelete;
   cloudId: string;
+  /** The rejected cycle, which the object's mark names. */
+  cycleId: string;
   /** The rejected cycle's reason, naming who rejected ("Deletions rejected by …"). */
   rejection: string;
 }
@@ -27,6 +29,56 @@ export interface SortedDeletes {
 }
 
 const CHUNK = 500;
+
+/** The configuration's active objects, each with its rejection when its deletion was rejected. */
+function activeObjects(db: Kysely<SyncIngestDatabase>, configurationId: string) {
+  return db
+    .selectFrom('sync_objects as o')
+    .leftJoin('sync_cycles as c', (j) =>
+      j.onRef('c.id', '=', 'o.last_cycle_id').on('c.state', '=', 'rejected'),
+    )
+    .leftJoin('sync_pending_deletes as d', (j) =>
+      j.onRef('d.cycle_id', '=', 'o.last_cycle_id').onRef('d.anchor', '=', 'o.anchor'),
+    )
+    .select([
+      'o.anchor',
+      'o.object_type',
+      'o.cloud_id',
+      'o.distinguished_name',
+      'o.last_cycle_id',
+      'c.reason as rejection',
+      'd.anchor as rejected_anchor',
+      'd.op',
+    ])
+    .where('o.configuration_id', '=', configurationId)
+    .where('o.state', '=', 'active');
+}
+
+/**
+ * The objects an administrator kept by rejecting their deletion, still active and not seen since: what
+ * `…/rejectedDeletions` lists and its approval deletes.
+ */
+export async function keptObjects(
+  db: Kysely<SyncIngestDatabase>,
+  configurationId: string,
+): Promise<KeptDelete[]> {
+  const rows = await activeObjects(db, configurationId)
+    .where('c.id', 'is not', null)
+    .where('d.anchor', 'is not', null)
+    .orderBy('o.anchor')
+    .execute();
+  return rows.map((r) => ({
+    staged: {
+      anchor: r.anchor,
+      objectType: r.object_type,
+      op: r.op ?? 'delete',
+      distinguishedName: r.distinguished_name,
+    },
+    cloudId: r.cloud_id,
+    cycleId: r.last_cycle_id,
+    rejection: r.rejection ?? '',
+  }));
+}
 
 /**
  * Sorts staged deletions: those of active objects are `toApply`, unless an administrator rejected
@@ -44,23 +96,7 @@ export async function sortStagedDeletes(
   const out: SortedDeletes = { toApply: [], kept: [] };
   for (let i = 0; i < deletes.length; i += CHUNK) {
     const chunk = deletes.slice(i, i + CHUNK);
-    const rows = await db
-      .selectFrom('sync_objects as o')
-      .leftJoin('sync_cycles as c', (j) =>
-        j.onRef('c.id', '=', 'o.last_cycle_id').on('c.state', '=', 'rejected'),
-      )
-      .leftJoin('sync_pending_deletes as d', (j) =>
-        j.onRef('d.cycle_id', '=', 'o.last_cycle_id').onRef('d.anchor', '=', 'o.anchor'),
-      )
-      .select([
-        'o.anchor',
-        'o.cloud_id',
-        'o.distinguished_name',
-        'c.reason as rejection',
-        'd.anchor as rejected_anchor',
-      ])
-      .where('o.configuration_id', '=', configurationId)
-      .where('o.state', '=', 'active')
+    const rows = await activeObjects(db, configurationId)
       .where(
         'o.anchor',
         'in',
@@ -74,7 +110,12 @@ export async function sortStagedDeletes(
       // A deletion found by the agent's reconcile scan has no DN any more: the one synced last says what it was.
       const staged = { ...change, distinguishedName: change.distinguishedName ?? row.distinguished_name };
       if (row.rejected_anchor !== null && row.rejection !== null)
-        out.kept.push({ staged, cloudId: row.cloud_id, rejection: row.rejection });
+        out.kept.push({
+          staged,
+          cloudId: row.cloud_id,
+          cycleId: row.last_cycle_id,
+          rejection: row.rejection,
+        });
       else out.toApply.push(staged);
     }
   }

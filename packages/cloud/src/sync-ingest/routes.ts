@@ -97,6 +97,14 @@ const listQuery = z.object({
   before: z.string().max(64).optional(),
 });
 
+/** A staged deletion as the held and rejected deletion lists show it. */
+const stagedDeletion = z.object({
+  anchor: z.string(),
+  objectType: z.string(),
+  op: z.string(),
+  distinguishedName: z.string().nullable(),
+});
+
 const ACTIONS_OF: Record<string, string[]> = {
   create: ['Create'],
   update: ['Update', 'Restore'],
@@ -175,14 +183,7 @@ export function ingestAdminRoutes(deps: { ingest: SyncIngest; publicUrl: string 
         cycleId: z.string().nullable(),
         heldAt: z.string().nullable(),
         reason: z.string().nullable(),
-        value: z.array(
-          z.object({
-            anchor: z.string(),
-            objectType: z.string(),
-            op: z.string(),
-            distinguishedName: z.string().nullable(),
-          }),
-        ),
+        value: z.array(stagedDeletion),
       }),
       handler: async ({ params }) => {
         const held = await deps.ingest.heldDeletes(params.id);
@@ -219,6 +220,29 @@ export function ingestAdminRoutes(deps: { ingest: SyncIngest; publicUrl: string 
         if (!done) throw notFound(`held deletions of ${params.id}`);
         return done;
       },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/v1.0/cloudsync/configurations/:id/rejectedDeletions',
+      roles: GLOBAL_ADMIN,
+      params: idParams,
+      body: z.undefined(),
+      response: z.object({ value: z.array(stagedDeletion.extend({ rejection: z.string() })) }),
+      handler: async ({ params }) => ({
+        value: (await deps.ingest.keptObjects(params.id)).map((k) => ({
+          ...k.staged,
+          rejection: k.rejection,
+        })),
+      }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/v1.0/cloudsync/configurations/:id/rejectedDeletions/approve',
+      roles: GLOBAL_ADMIN,
+      params: idParams,
+      body: noBody,
+      response: z.object({ deleted: z.number() }),
+      handler: async ({ params, principal }) => deps.ingest.approveRejected(params.id, principal),
     }),
   ];
 }
