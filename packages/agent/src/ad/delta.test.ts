@@ -12,6 +12,7 @@ import {
   createUser,
   deleteEntry,
   escapeRdn,
+  removeMember,
   UAC_DISABLED,
   withAdmin,
 } from '../../../../tests/support/ad.js';
@@ -24,7 +25,14 @@ import {
 import { readCredentials } from '../service-account/password.js';
 import { isDisabled } from './attributes.js';
 import { type AdConnection, connectAd } from './connection.js';
-import { type AdChange, type DeltaOptions, detectDeletionStrategy, readDelta, startDelta } from './delta.js';
+import {
+  type AdChange,
+  type DeltaOptions,
+  detectDeletionStrategy,
+  quietReconcileDueAt,
+  readDelta,
+  startDelta,
+} from './delta.js';
 
 const env = adFromEnv();
 const conn = { url: env.ldapsUrl, tls: { caFile: env.caFile } };
@@ -175,6 +183,75 @@ describe('DirSync delta as the least-privileged service account', () => {
     assert.equal(soon.stats.reconcileDeferred, true);
     const later = await readDelta(svc, soon.state, options);
     assert.deepEqual(summary(later.changes), [`delete ${lateGuid} deleted`]);
+  });
+
+  test('a quiet delta (a delete shows nothing else) reconciles at once, at most every quiet interval', async () => {
+    const ou = await createOu('quiet');
+    const [first, second, kept] = [
+      await createUser({ ou, sam: 'qa' }),
+      await createUser({ ou, sam: 'qb' }),
+      await createUser({ ou, sam: 'qc' }),
+    ];
+    const group = await createGroup({ ou, name: 'qg' });
+    await addMember(group.dn, kept.dn, (await createUser({ ou, sam: 'qd' })).dn);
+    let clock = Date.now();
+    const options: DeltaOptions = {
+      domainRoot: env.baseDn,
+      bases: [ou],
+      now: () => new Date(clock),
+      reconcileMinIntervalMs: 3_600_000,
+      quietReconcileMinIntervalMs: 30_000,
+    };
+    const start = await startDelta(svc, options);
+    const idle = await readDelta(svc, start, options);
+    assert.equal(idle.stats.quiet, false, 'nothing moved: not quiet, no scan');
+    assert.equal(idle.stats.reconciled, false);
+
+    clock += 60_000;
+    await deleteEntry(first.dn);
+    const r1 = await readDelta(svc, idle.state, options);
+    assert.equal(r1.stats.quiet, true);
+    assert.equal(r1.stats.reconciled, true, 'a quiet delta scans although the 1-hour interval is not over');
+    assert.deepEqual(
+      r1.changes.map((c) => c.type),
+      ['delete'],
+    );
+
+    clock += 10_000;
+    await deleteEntry(second.dn);
+    const r2 = await readDelta(svc, r1.state, options);
+    assert.equal(r2.stats.quiet, true);
+    assert.equal(r2.stats.reconciled, false, 'within 30 s of the last scan: deferred');
+    assert.equal(r2.stats.reconcileDueAt, new Date(clock + 20_000).toISOString());
+    assert.equal(quietReconcileDueAt(r2.state, options)?.toISOString(), r2.stats.reconcileDueAt);
+    assert.deepEqual(r2.changes, []);
+
+    clock += 20_000;
+    const r3 = await readDelta(svc, r2.state, options);
+    assert.equal(r3.stats.reconciled, true, 'due now');
+    assert.deepEqual(
+      r3.changes.map((c) => c.type),
+      ['delete'],
+    );
+
+    clock += 60_000;
+    await withAdmin((c) => c.modify(kept.dn, [replace('displayName', 'Visible')]));
+    const r4 = await readDelta(svc, r3.state, options);
+    assert.equal(r4.stats.quiet, false, 'a visible change explains the move');
+    assert.equal(r4.stats.reconciled, false);
+    assert.equal(
+      r4.stats.reconcileDueAt,
+      new Date(Date.parse(r3.state.reconciledAt ?? '') + 3_600_000).toISOString(),
+    );
+
+    // A group whose only change is `member` may have lost a deleted member: still quiet.
+    await removeMember(group.dn, kept.dn);
+    const r5 = await readDelta(svc, r4.state, options);
+    assert.deepEqual(summary(r5.changes), [`upsert ${group.dn}`]);
+    const [groupChange] = r5.changes;
+    assert.deepEqual(groupChange?.type === 'upsert' && groupChange.changedAttributes, ['member']);
+    assert.equal(r5.stats.quiet, true);
+    assert.equal(r5.stats.reconciled, true);
   });
 
   test('a delete is found by tombstone when the account can see them (Administrator)', async () => {

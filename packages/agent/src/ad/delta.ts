@@ -1,7 +1,9 @@
 // A delta cycle: DirSync since the stored cookie → re-read each changed object whole → find
 // deletions. A least-privileged account does not see tombstones through DirSync on Samba, so by
 // default deletions are found by reconciling the set of objectGUIDs in scope against the previous
-// set, and only when highestCommittedUSN moved (any deletion moves it). See docs/ad-source.md.
+// set, and only when highestCommittedUSN moved (any deletion moves it): at once when the delta shows
+// nothing else that explains the move (a "quiet" delta, at most every 30 s), otherwise at most every
+// 5 minutes. See docs/ad-source.md.
 import { AndFilter, EqualityFilter, FilterParser, OrFilter } from 'ldapts';
 import {
   type AdObject,
@@ -48,6 +50,12 @@ export interface DeltaOptions {
    * import (see docs/ad-source.md), so in a busy domain deletions are found at most this late.
    */
   reconcileMinIntervalMs?: number;
+  /**
+   * Least time between two reconciliations when the delta is quiet (default 30 s, never more than
+   * `reconcileMinIntervalMs`): the USN moved but DirSync showed nothing in scope beyond group
+   * membership, which is all a least-privileged reader sees of a delete or a move out of sight.
+   */
+  quietReconcileMinIntervalMs?: number;
   rangeSize?: number;
   /** The clock, for tests. */
   now?: () => Date;
@@ -68,9 +76,54 @@ export interface DeltaResult {
     /** True when the objectGUIDs in scope were scanned this cycle. */
     reconciled: boolean;
     scanned?: number;
-    /** True when a reconciliation was due by USN but waits for `reconcileMinIntervalMs`. */
+    /** True when DirSync showed no change but membership while the USN moved (see `quietReconcileMinIntervalMs`). */
+    quiet: boolean;
+    /** True when a reconciliation was due by USN but waits for its minimum interval. */
     reconcileDeferred: boolean;
+    /** When the deferred reconciliation may run (ISO 8601); set only with `reconcileDeferred`. */
+    reconcileDueAt?: string;
   };
+}
+
+/** Default of {@link DeltaOptions.reconcileMinIntervalMs}. */
+export const RECONCILE_MIN_INTERVAL_MS = 300_000;
+/** Default of {@link DeltaOptions.quietReconcileMinIntervalMs}. */
+export const QUIET_RECONCILE_MIN_INTERVAL_MS = 30_000;
+
+/** The least time between reconciliations after a quiet delta, for `options`. */
+export function quietReconcileInterval(
+  options: Pick<DeltaOptions, 'reconcileMinIntervalMs' | 'quietReconcileMinIntervalMs'>,
+): number {
+  return Math.min(
+    options.quietReconcileMinIntervalMs ?? QUIET_RECONCILE_MIN_INTERVAL_MS,
+    options.reconcileMinIntervalMs ?? RECONCILE_MIN_INTERVAL_MS,
+  );
+}
+
+/**
+ * When a quiet delta from `state` may reconcile: the last reconciliation plus the quiet interval
+ * (undefined when the state never reconciled, i.e. at once). A service that saw a change
+ * notification runs a delta again at this time, so a deletion found quiet but deferred still comes
+ * within seconds rather than at the next scheduled cycle.
+ */
+export function quietReconcileDueAt(
+  state: Pick<DeltaState, 'reconciledAt'>,
+  options: Pick<DeltaOptions, 'reconcileMinIntervalMs' | 'quietReconcileMinIntervalMs'>,
+): Date | undefined {
+  if (!state.reconciledAt) return undefined;
+  return new Date(Date.parse(state.reconciledAt) + quietReconcileInterval(options));
+}
+
+/**
+ * True when `changes` explain nothing but membership: none, or only objects whose `member` changed
+ * (or that came back with no attribute set, as a group whose last member left does). A
+ * least-privileged reader sees nothing of a delete; AD also drops the deleted object from its
+ * groups' `member`, which may then be all there is to see (Samba's DirSync did not show even that).
+ */
+function isQuiet(changes: readonly AdChange[]): boolean {
+  return changes.every(
+    (c) => c.type === 'upsert' && c.changedAttributes.every((a) => a === 'member' || a.startsWith('member;')),
+  );
 }
 
 /** DirSync filter: every class the agent syncs, by objectClass (kept on tombstones, unlike objectCategory). */
@@ -246,37 +299,56 @@ export async function readDelta(
     }
   }
 
-  let reconciled = false;
+  const plan = reconcilePlan(state, usn, strategy, isQuiet(changes), options);
   let scanned: number | undefined;
   let nextKnown = known;
-  const now = options.now?.() ?? new Date();
-  const since = state.reconciledAt
-    ? now.getTime() - Date.parse(state.reconciledAt)
-    : Number.POSITIVE_INFINITY;
-  const due = since >= (options.reconcileMinIntervalMs ?? 300_000);
-  if (strategy === 'reconcile' && due && BigInt(usn) > BigInt(state.reconciledUsn)) {
-    const now = await scanGuids(ad, bases);
-    scanned = now.size;
-    for (const hex of known) if (!now.has(hex)) addDelete(hex, 'deleted');
-    nextKnown = now;
-    reconciled = true;
+  if (plan.run) {
+    const inScopeNow = await scanGuids(ad, bases);
+    scanned = inScopeNow.size;
+    for (const hex of known) if (!inScopeNow.has(hex)) addDelete(hex, 'deleted');
+    nextKnown = inScopeNow;
   }
   for (const hex of deleted) nextKnown.delete(hex);
-
   return {
     changes,
     state: {
       cookie: cookie.toString('base64'),
-      reconciledUsn: reconciled ? usn : state.reconciledUsn,
+      reconciledUsn: plan.run ? usn : state.reconciledUsn,
       known: encodeGuidSet(nextKnown),
-      reconciledAt: reconciled ? now.toISOString() : state.reconciledAt,
+      reconciledAt: plan.run ? plan.now.toISOString() : state.reconciledAt,
     },
     stats: {
       dirSyncEntries: changed.size,
       strategy,
-      reconciled,
+      reconciled: plan.run,
       scanned,
-      reconcileDeferred: strategy === 'reconcile' && !due && BigInt(usn) > BigInt(state.reconciledUsn),
+      quiet: plan.quiet,
+      reconcileDeferred: plan.dueAt !== undefined,
+      ...(plan.dueAt ? { reconcileDueAt: plan.dueAt.toISOString() } : {}),
     },
   };
+}
+
+/**
+ * Whether this delta reconciles: only with the `reconcile` strategy and when the USN moved since the
+ * last reconciliation; then at once if the last one is older than the interval (the quiet one when
+ * DirSync explained nothing), else deferred until `dueAt`.
+ */
+function reconcilePlan(
+  state: DeltaState,
+  usn: string,
+  strategy: DeletionStrategy,
+  nothingVisible: boolean,
+  options: DeltaOptions,
+): { run: boolean; quiet: boolean; now: Date; dueAt?: Date } {
+  const now = options.now?.() ?? new Date();
+  const moved = BigInt(usn) > BigInt(state.reconciledUsn);
+  const quiet = moved && nothingVisible;
+  if (strategy !== 'reconcile' || !moved) return { run: false, quiet, now };
+  const wait = quiet
+    ? quietReconcileInterval(options)
+    : (options.reconcileMinIntervalMs ?? RECONCILE_MIN_INTERVAL_MS);
+  const last = state.reconciledAt ? Date.parse(state.reconciledAt) : Number.NEGATIVE_INFINITY;
+  if (now.getTime() - last >= wait) return { run: true, quiet, now };
+  return { run: false, quiet, now, dueAt: new Date(last + wait) };
 }

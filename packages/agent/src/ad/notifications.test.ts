@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { adFromEnv, createOu, createUser } from '../../../../tests/support/ad.js';
+import { adFromEnv, createOu, createUser, deleteEntry } from '../../../../tests/support/ad.js';
 import type { AdConnectionOptions } from './connection.js';
 import type { AdError } from './errors.js';
 import { type ChangeSignal, type ChangeWatcher, watchChanges } from './notifications.js';
@@ -15,6 +15,9 @@ const connection: AdConnectionOptions = {
 };
 // Samba checks for notifications on a timer (a few seconds), and the machine is shared: be generous.
 const WAIT_MS = 30_000;
+// Other test files change the shared DC all the time, which the USN watch reports as `unnotified`:
+// off where a test expects the signal of its own notification.
+const NO_USN = { usnPollMs: 0 };
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -35,7 +38,13 @@ describe('change notification', () => {
   after(() => watcher?.close());
 
   test('a change under the watched OU raises a signal within a bounded wait', async () => {
-    watcher = watchChanges({ connection, bases: [ou], debounceMs: 200, onError: (e) => errors.push(e) });
+    watcher = watchChanges({
+      ...NO_USN,
+      connection,
+      bases: [ou],
+      debounceMs: 200,
+      onError: (e) => errors.push(e),
+    });
     await within(watcher.started, WAIT_MS, 'start');
     const next = watcher.next();
     await createUser({ ou, sam: 'ntf' });
@@ -63,6 +72,7 @@ describe('change notification', () => {
   test('after the line to the DC drops, it reconnects and says a change may have been missed', async () => {
     const relay = await startRelay(env.ldapsUrl, env.ip);
     const w = watchChanges({
+      ...NO_USN,
       connection: { ...connection, url: relay.url },
       bases: [ou],
       debounceMs: 200,
@@ -91,6 +101,7 @@ describe('change notification', () => {
   test('one-level mode (as Windows AD requires) watches every container, over several connections', async () => {
     const nested = await createOu('nested', ou);
     const w = watchChanges({
+      ...NO_USN,
       connection,
       bases: [ou],
       scope: 'one',
@@ -109,8 +120,41 @@ describe('change notification', () => {
     }
   });
 
+  test('a delete raises no notification; the USN watch signals it as unnotified', async () => {
+    const gone = await createUser({ ou, sam: 'ntfdel' });
+    const w = watchChanges({
+      connection,
+      bases: [ou],
+      debounceMs: 200,
+      usnPollMs: 500,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await within(w.started, WAIT_MS, 'start');
+      const seen: ChangeSignal[] = [];
+      w.onChange((s) => seen.push(s));
+      await deleteEntry(gone.dn);
+      const deadline = Date.now() + WAIT_MS;
+      while (!seen.some((s) => s.reason === 'unnotified') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(
+        seen.some((s) => s.reason === 'unnotified'),
+        `signals: ${JSON.stringify(seen)}`,
+      );
+      assert.equal(
+        seen.reduce((n, s) => n + s.notifications, 0),
+        0,
+        'the DC notified nothing of the delete',
+      );
+    } finally {
+      w.close();
+    }
+  });
+
   test('a refused bind is reported and retried, not thrown', async () => {
     const bad = watchChanges({
+      ...NO_USN,
       connection: { ...connection, password: 'wrong-password' },
       bases: [ou],
       reconnectMinMs: 50,

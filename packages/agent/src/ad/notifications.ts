@@ -2,6 +2,8 @@
 // when something under a watched base changes. The watcher turns that into debounced "something
 // changed" signals; the caller then runs a DirSync delta. Signals coalesce but are never dropped,
 // and after a reconnect one is raised, because changes may have happened while the line was down.
+// A delete raises no notification to an account that cannot read tombstones, so a USN watch
+// (usn-watch.ts) raises an `unnotified` signal when highestCommittedUSN moved and nothing was notified.
 //
 // Scope: Windows AD accepts notifications on base or one-level scope only; Samba also accepts
 // subtree. The watcher asks for a subtree first and, when the DC refuses it, watches every
@@ -10,9 +12,13 @@
 import { type AdConnectionOptions, connectAd, targetOf } from './connection.js';
 import { AdError, toAdError } from './errors.js';
 import { PersistentSearchConnection, type WatchedSearch } from './persistent-search.js';
+import { UsnWatch } from './usn-watch.js';
 
-/** Why a signal was raised. */
-export type ChangeReason = 'change' | 'reconnected';
+/**
+ * Why a signal was raised: a notification, a reconnect (changes may have been missed), or the USN
+ * moved with no notification (what a delete or a move out of sight looks like).
+ */
+export type ChangeReason = 'change' | 'reconnected' | 'unnotified';
 
 /** "Something changed; run a delta." */
 export interface ChangeSignal {
@@ -38,6 +44,11 @@ export interface ChangeWatcherOptions {
   scope?: 'sub' | 'one';
   /** Notification searches per connection (Windows' MaxNotificationPerConn is 5). */
   searchesPerConnection?: number;
+  /**
+   * How often to read highestCommittedUSN for changes no notification reports (default 10 s; 0
+   * turns it off). A delete is then signalled one to two polls after it happened.
+   */
+  usnPollMs?: number;
   /** Told about connection problems; the watcher keeps retrying regardless. */
   onError?: (error: AdError) => void;
 }
@@ -82,6 +93,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
   private healthy: NodeJS.Timeout | undefined;
   private backoff: number;
   private listeners: ((s: ChangeSignal) => void)[] = [];
+  private usn: UsnWatch | undefined;
   /** Resolves once every search was sent on a bound connection (the first time). */
   readonly started: Promise<void>;
   private markStarted: () => void = () => undefined;
@@ -94,6 +106,15 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
       this.markStarted = resolve;
     });
     void this.connect(false);
+    const pollMs = options.usnPollMs ?? 10_000;
+    if (pollMs > 0) {
+      this.usn = new UsnWatch({
+        connection: options.connection,
+        pollMs,
+        onUnnotified: () => this.notify('unnotified', 0),
+        onError: (err) => this.options.onError?.(this.asAdError(err)),
+      });
+    }
   }
 
   /** Calls `listener` with every signal (in addition to the async iterator). */
@@ -117,7 +138,10 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
         const chunk = this.searches.slice(i, i + per);
         const conn = await PersistentSearchConnection.open(this.options.connection, chunk);
         opened.push(conn);
-        conn.on('entry', () => this.notify('change', 1));
+        conn.on('entry', () => {
+          this.usn?.notified();
+          this.notify('change', 1);
+        });
         conn.on('refused', (index, err) => void this.onRefused(chunk[index], err));
         conn.on('closed', (err) => this.onClosed(conn, err));
       }
@@ -217,9 +241,8 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
   private notify(reason: ChangeReason, count: number): void {
     if (this.closed) return;
     const prev = this.ready;
-    // A reconnect outranks a plain change: the caller learns the line was down.
     this.ready = {
-      reason: prev?.reason === 'reconnected' || reason === 'reconnected' ? 'reconnected' : 'change',
+      reason: outranking(prev?.reason, reason),
       notifications: (prev?.notifications ?? 0) + count,
     };
     clearTimeout(this.debounce);
@@ -266,6 +289,7 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
     clearTimeout(this.debounce);
     clearTimeout(this.healthy);
     clearTimeout(this.retryTimer);
+    void this.usn?.close();
     for (const c of this.connections) {
       c.removeAllListeners();
       c.close();
@@ -273,6 +297,15 @@ export class ChangeWatcher implements AsyncIterable<ChangeSignal> {
     this.connections = [];
     for (const w of this.waiters.splice(0)) w(undefined);
   }
+}
+
+/**
+ * The reason of coalesced signals: a reconnect outranks the others (the caller learns the line was
+ * down), and an unnotified move outranks a plain change (something happened no notification showed).
+ */
+function outranking(prev: ChangeReason | undefined, next: ChangeReason): ChangeReason {
+  const rank: Record<ChangeReason, number> = { change: 0, unnotified: 1, reconnected: 2 };
+  return prev !== undefined && rank[prev] > rank[next] ? prev : next;
 }
 
 /** Starts a `ChangeWatcher`. */

@@ -2,9 +2,12 @@
 // configurations when their version changes, runs a cycle on AD change notifications (debounced) and
 // on a schedule (2 minutes) as the safety net, honours run-now requests and provision-on-demand jobs,
 // and keeps going through AD or cloud outages (backoff). Aborting the signal (SIGTERM) stops it.
+// A notified cycle whose deletion scan was deferred (ad/delta.ts) is followed by one more cycle when
+// the scan may run, so a delete reaches the cloud within seconds, not at the next schedule.
 import type { ErrorBody, HeartbeatResponse, SyncConfiguration } from '@cloudsync/protocol';
 import { PROTOCOL_VERSION } from '@cloudsync/protocol';
 import type { Logger } from 'pino';
+import { quietReconcileDueAt } from '../ad/delta.js';
 import { type ChangeWatcher, watchChanges } from '../ad/notifications.js';
 import { cycleErrorBody } from '../cycle/errors.js';
 import { type CycleProgress, runCycle } from '../cycle/run-cycle.js';
@@ -63,6 +66,8 @@ interface ServiceState {
   current: CycleProgress | undefined;
   lastError: ErrorBody | null;
   needPull: boolean;
+  /** A change notification came since the cycle loop last started a pass. */
+  notified: boolean;
 }
 
 /** What the heartbeat and cycle loops share: the runtime, their state, the options, the wake-ups. */
@@ -90,6 +95,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
     current: undefined,
     lastError: null,
     needPull: true,
+    notified: false,
   };
   const cycleWake = createWake();
   const heartbeatWake = createWake();
@@ -109,6 +115,7 @@ export async function runService(options: ServiceOptions): Promise<void> {
     });
     watcher.onChange((signal) => {
       log.debug({ reason: signal.reason, notifications: signal.notifications }, 'AD changed');
+      state.notified = true;
       cycleWake.set();
     });
   }
@@ -216,6 +223,9 @@ async function cycleLoop(loop: Loop): Promise<void> {
   let failures = 0;
   while (!options.signal.aborted) {
     let error: ErrorBody | null = null;
+    const notified = state.notified;
+    state.notified = false;
+    const passStart = Date.now();
     try {
       if (state.needPull) await pullConfigurations(rt, state);
       await rt.serviceAccount.keepFresh(); // changes the AD password when its expiry is near
@@ -241,6 +251,26 @@ async function cycleLoop(loop: Loop): Promise<void> {
     const schedule = options.scheduleMs ?? 120_000;
     const wait = failures > 0 ? Math.min(schedule, 2000 * 2 ** Math.min(failures - 1, 6)) : schedule;
     if (failures > 0) await sleep(Math.min(wait, 1000), options.signal).catch(() => undefined);
-    await cycleWake.wait(wait, options.signal);
+    const followUp = notified && !error ? deferredScanWait(loop, passStart) : undefined;
+    await cycleWake.wait(Math.min(wait, followUp ?? wait), options.signal);
   }
+}
+
+/**
+ * After a pass a change notification started: the milliseconds until a deletion scan that a delta of
+ * the pass deferred may run (`quietReconcileDueAt`), or undefined when none waits. A delta that
+ * scanned in this pass has a `reconciledAt` after `passStart` and waits for nothing.
+ */
+function deferredScanWait(loop: Loop, passStart: number): number | undefined {
+  let soonest: number | undefined;
+  for (const configuration of loop.state.configurations.values()) {
+    if (!configuration.enabled) continue;
+    const delta = loop.rt.store.cursor(configuration.id)?.deltaState;
+    if (!delta?.reconciledAt || Date.parse(delta.reconciledAt) >= passStart) continue;
+    const due = quietReconcileDueAt(delta, loop.rt.cycleDeps);
+    const ms = (due?.getTime() ?? 0) - Date.now();
+    if (ms > 0) soonest = Math.min(soonest ?? ms, ms);
+  }
+  // A little after the due time, so the delta's own clock reading finds the interval passed.
+  return soonest === undefined ? undefined : soonest + 250;
 }
