@@ -2,7 +2,12 @@
 // assertions (RFC 7523) signed with jose, bearer tokens from the token endpoint.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
-import { agentRegistrationResponseSchema } from '@cloudsync/protocol';
+import {
+  agentRegistrationResponseSchema,
+  type WritebackJob,
+  type WritebackResult,
+  writebackPollResponseSchema,
+} from '@cloudsync/protocol';
 import { SignJWT } from 'jose';
 import type { ApiFixture } from '../api/api-fixture.js';
 
@@ -73,4 +78,56 @@ export async function registerTestAgent(fx: ApiFixture, host: string, domains: s
   const got = await exchange(agent);
   assert.equal(got.status, 200, JSON.stringify(got.body));
   return { ...agent, token: String(got.body.access_token) };
+}
+
+/** One heartbeat, so the cloud counts the agent as active (writeback picks active agents only). */
+export async function sendHeartbeat(fx: ApiFixture, agent: TestAgent): Promise<void> {
+  const res = await fx.call('POST', `/agent/v1/agents/${agent.agentId}/heartbeat`, {
+    token: agent.token,
+    body: {
+      status: 'idle',
+      currentCycle: null,
+      versions: { agent: '0.1.0', protocol: '1' },
+      configurationVersions: {},
+      lastError: null,
+      sentAt: new Date().toISOString(),
+    },
+  });
+  assert.equal(res.status, 200, res.text);
+}
+
+/** A writeback job this agent holds, answered when the test says so (late, or never). */
+export interface HeldWritebackJob {
+  job: WritebackJob;
+  /** Posts the agent's answer; resolves to the HTTP status (204 when taken). */
+  answer(result: Omit<WritebackResult, 'jobId'>): Promise<number>;
+}
+
+/**
+ * Long-polls the writeback queue as the agent does and claims the next job, but does not answer:
+ * the test answers through `answer` when it wants (an agent slow in AD, or one that crashed).
+ * @example
+ *   const held = claimWriteback(fx, agent);
+ *   const outcome = await reset(userId, 'New-Passw0rd!', 'password-reset'); // times out
+ *   await (await held).answer({ status: 'succeeded' });
+ */
+export async function claimWriteback(
+  fx: ApiFixture,
+  agent: TestAgent,
+  waitSeconds = 20,
+): Promise<HeldWritebackJob> {
+  const polled = await fx.call('GET', `/agent/v1/writeback/jobs?wait=${waitSeconds}`, { token: agent.token });
+  assert.equal(polled.status, 200, polled.text);
+  const [job] = writebackPollResponseSchema.parse(polled.body).jobs;
+  assert.ok(job, 'a writeback job came within the wait');
+  return {
+    job,
+    async answer(result) {
+      const res = await fx.call('POST', `/agent/v1/writeback/jobs/${job.jobId}/result`, {
+        token: agent.token,
+        body: { ...result, jobId: job.jobId },
+      });
+      return res.status;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, type WritebackJob, writebackJobSchema } from '@cloudsync/protocol';
 import type { AgentRegistry } from './agent-registry.js';
-import type { ClaimedJob, JobQueue, JobTarget } from './jobs.js';
+import type { ClaimedJob, JobQueue, JobRecord, JobTarget } from './jobs.js';
 import { sealForAgent } from './seal-secret.js';
 
 /** A writeback job as the password-reset code queues it: everything but the expiry. */
@@ -97,4 +97,29 @@ export async function queueWriteback(
   };
   await enqueueWriteback(deps.jobs, job, { agentId: agent.id }, request.ttlMs);
   return { jobId, agentId: agent.id };
+}
+
+/**
+ * Waits up to `ms` for the answer to a job an agent claimed, also past the job's expiry (the agent
+ * may still answer a job it holds). The record once succeeded, failed or cancelled; undefined
+ * when none of these came in time. `unref`: the wait does not keep the process alive.
+ * @example
+ *   if (!(await jobs.cancel(jobId))) late = await waitForAnswer(jobs, jobId, 5_000);
+ */
+export async function waitForAnswer(
+  jobs: Pick<JobQueue, 'get'>,
+  jobId: string,
+  ms: number,
+  options: { intervalMs?: number; unref?: boolean } = {},
+): Promise<JobRecord | undefined> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const job = await jobs.get(jobId);
+    if (job && (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled')) return job;
+    if (!job || Date.now() >= deadline) return undefined;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(options.intervalMs ?? 200, deadline - Date.now()));
+      if (options.unref) timer.unref();
+    });
+  }
 }

@@ -3,12 +3,21 @@ import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../directory/clock.js';
 import type { PasswordResetDatabase, PasswordResetFlowsTable } from './schema.js';
 
-/** A reset flow lives 15 minutes; a one-time code 10 minutes; 5 wrong codes end the code. */
+/**
+ * A reset flow lives 15 minutes; a one-time code 10 minutes. A flow allows 5 codes tried in all,
+ * whatever the method (choosing the method again does not give more), and a reset flow at most 3
+ * code challenges (e-mails sent or authenticator asked).
+ */
 export const FLOW_TTL_MS = 15 * 60_000;
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
+export const MAX_RESET_CHALLENGES = 3;
 
-export type CodeCheck = 'ok' | 'wrong' | 'expired' | 'too_many';
+/** `reused`: an authenticator code of a time step already accepted once. */
+export type CodeCheck = 'ok' | 'wrong' | 'reused' | 'expired' | 'too_many';
+
+/** Checks a code with no hash in the flow (an authenticator's). */
+export type CodeVerifier = () => Promise<'ok' | 'wrong' | 'reused'>;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -41,6 +50,7 @@ export function createFlowStore({ db, clock }: { db: Kysely<PasswordResetDatabas
           code_hash: null,
           code_expires_at: null,
           code_attempts: 0,
+          challenge_count: 0,
           pending_value: null,
           verified_at: null,
           expires_at: new Date(at.getTime() + FLOW_TTL_MS).toISOString(),
@@ -59,32 +69,39 @@ export function createFlowStore({ db, clock }: { db: Kysely<PasswordResetDatabas
         .executeTakeFirst();
       return row && row.expires_at > now().toISOString() ? row : undefined;
     },
-    /** Starts a code challenge (e-mail code, or TOTP when `code` is undefined). */
+    /**
+     * Starts a code challenge (e-mail code, or TOTP when `code` is undefined); false when a reset
+     * flow already had `MAX_RESET_CHALLENGES`. The tries already made in the flow stay counted.
+     */
     async challenge(
       token: string,
       method: string,
       code: string | undefined,
       pendingValue?: string,
-    ): Promise<void> {
+    ): Promise<boolean> {
       const id = idOf(token);
-      await db
+      const started = await db
         .updateTable('password_reset_flows')
         .set({
           method,
           code_hash: code === undefined ? null : codeHash(id, code),
           code_expires_at: new Date(now().getTime() + CODE_TTL_MS).toISOString(),
-          code_attempts: 0,
+          challenge_count: sql<number>`challenge_count + 1`,
           pending_value: pendingValue ?? null,
           verified_at: null,
         })
         .where('id', '=', id)
-        .execute();
+        .where((eb) =>
+          eb.or([eb('purpose', '=', 'register'), eb('challenge_count', '<', MAX_RESET_CHALLENGES)]),
+        )
+        .executeTakeFirst();
+      return Number(started.numUpdatedRows) === 1;
     },
     /**
      * Counts an attempt (one conditional increment, so racing guesses cannot exceed the limit) and
      * compares. `verify` checks a TOTP when the flow holds no code hash.
      */
-    async checkCode(token: string, code: string, verify?: () => Promise<boolean>): Promise<CodeCheck> {
+    async checkCode(token: string, code: string, verify?: CodeVerifier): Promise<CodeCheck> {
       const id = idOf(token);
       const row = await db
         .selectFrom('password_reset_flows')
@@ -99,13 +116,13 @@ export function createFlowStore({ db, clock }: { db: Kysely<PasswordResetDatabas
         .where('code_attempts', '<', MAX_CODE_ATTEMPTS)
         .executeTakeFirst();
       if (Number(counted.numUpdatedRows) !== 1) return 'too_many';
-      let ok: boolean;
+      let said: 'ok' | 'wrong' | 'reused';
       if (row.code_hash) {
         const a = Buffer.from(row.code_hash);
         const b = Buffer.from(codeHash(id, code));
-        ok = a.length === b.length && timingSafeEqual(a, b);
-      } else ok = verify ? await verify() : false;
-      if (!ok) return 'wrong';
+        said = a.length === b.length && timingSafeEqual(a, b) ? 'ok' : 'wrong';
+      } else said = verify ? await verify() : 'wrong';
+      if (said !== 'ok') return said;
       // Single use: the code is cleared as it is accepted; a second use finds no code.
       const used = await db
         .updateTable('password_reset_flows')

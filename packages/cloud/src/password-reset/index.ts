@@ -7,16 +7,22 @@ import type { Directory } from '../directory/index.js';
 import { createAccountQueries } from '../sign-in/accounts.js';
 import { registerFormBody } from '../sign-in/form-body.js';
 import type { Database } from '../store/schema.js';
+import { createStoreRateLimiter } from './counters.js';
 import { createFlowStore } from './flows.js';
 import type { Mailer } from './mailer.js';
 import { createMethodStore } from './methods.js';
 import { createPolicyStore } from './policy.js';
 import { registerPolicyRoutes } from './policy-routes.js';
 import { registerRegistrationRoutes } from './register-routes.js';
-import { createCodeSender, createMethodRegistration } from './registration.js';
+import {
+  createCodeSender,
+  createMethodRegistration,
+  MAIL_WINDOW_MS,
+  MAX_REGISTRATION_MAILS,
+} from './registration.js';
 import { createRegistrationSteps } from './registration-steps.js';
 import { createPasswordResetter } from './reset-password.js';
-import { registerResetRoutes } from './routes.js';
+import { MAX_WRONG_CODES_PER_DAY, registerResetRoutes, WRONG_CODE_WINDOW_MS } from './routes.js';
 import type { PasswordResetExtraTables } from './schema.js';
 import { createSignInRegistration } from './sign-in-registration.js';
 
@@ -31,6 +37,8 @@ export interface PasswordResetDeps {
   log: FastifyBaseLogger;
   /** Bound on the wait for AD's answer through the agent (30 s by default). */
   writebackTimeoutMs?: number;
+  /** Further wait when the agent already took the job at the bound (5 s by default). */
+  writebackGraceMs?: number;
 }
 
 /**
@@ -53,15 +61,33 @@ export async function mountPasswordReset(app: FastifyInstance, deps: PasswordRes
     writeback: deps.cloudSync,
     log: deps.log,
     ...(deps.writebackTimeoutMs ? { writebackTimeoutMs: deps.writebackTimeoutMs } : {}),
+    ...(deps.writebackGraceMs ? { writebackGraceMs: deps.writebackGraceMs } : {}),
   });
+  // Late answers that came while no process waited for them (a restart) are applied now.
+  await resetPassword.settlePending();
   const sendCode = createCodeSender(deps.mailer);
+  // One count of code e-mails per user, reset and registration alike, shared by every process.
+  const mails = createStoreRateLimiter({
+    db,
+    clock,
+    name: 'code-mail',
+    limit: MAX_REGISTRATION_MAILS,
+    windowMs: MAIL_WINDOW_MS,
+  });
+  const wrongCodes = createStoreRateLimiter({
+    db,
+    clock,
+    name: 'wrong-code',
+    limit: MAX_WRONG_CODES_PER_DAY,
+    windowMs: WRONG_CODE_WINDOW_MS,
+  });
   const registration = createMethodRegistration({
     flows,
     methods,
     sendCode,
+    mails,
     issuerName: 'cloudsync',
     log: deps.log,
-    clock,
   });
   const steps = createRegistrationSteps(registration);
   await app.register(async (scope) => {
@@ -75,6 +101,8 @@ export async function mountPasswordReset(app: FastifyInstance, deps: PasswordRes
       methods,
       flows,
       sendCode,
+      mails,
+      wrongCodes,
       resetPassword,
       log: deps.log,
     });

@@ -23,15 +23,33 @@ export function createMethodStore({ db, clock }: { db: Kysely<PasswordResetDatab
         .execute();
       return rows.map((r) => ({ kind: r.kind, value: r.value }));
     },
-    async set(userId: string, method: RegisteredMethod): Promise<void> {
+    /** Registers (or replaces) a method; `totpStep` is the authenticator step its proof used. */
+    async set(userId: string, method: RegisteredMethod, totpStep?: number): Promise<void> {
       const now = clock.now().toISOString();
+      const last_totp_step = totpStep ?? null;
       await db
         .insertInto('auth_methods')
-        .values({ user_id: userId, kind: method.kind, value: method.value, created_at: now })
+        .values({ user_id: userId, kind: method.kind, value: method.value, created_at: now, last_totp_step })
         .onConflict((oc) =>
-          oc.columns(['user_id', 'kind']).doUpdateSet({ value: method.value, created_at: now }),
+          oc
+            .columns(['user_id', 'kind'])
+            .doUpdateSet({ value: method.value, created_at: now, last_totp_step }),
         )
         .execute();
+    },
+    /**
+     * Accepts an authenticator code's time step once: false when this step (or a later one) was
+     * accepted before, so a code seen once cannot be used again in another flow.
+     */
+    async acceptTotpStep(userId: string, step: number): Promise<boolean> {
+      const r = await db
+        .updateTable('auth_methods')
+        .set({ last_totp_step: step })
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'authenticatorApp')
+        .where((eb) => eb.or([eb('last_totp_step', 'is', null), eb('last_totp_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
   };
 }

@@ -1,8 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { renderSVG } from 'uqr';
-import type { Clock } from '../directory/clock.js';
-import { createRateLimiter } from '../sign-in/rate-limit.js';
+import type { StoreRateLimiter } from './counters.js';
 import type { FlowStore } from './flows.js';
 import { newCode } from './flows.js';
 import type { Mailer } from './mailer.js';
@@ -30,16 +29,25 @@ export function createCodeSender(mailer: Mailer | undefined): CodeSender {
   };
 }
 
-/** Checks a code against a TOTP secret (one 30-second step either side); false without a secret. */
-export const totpCheck = (secret: string | undefined, code: string) => async () =>
-  secret ? (await verifyTotp({ secret, token: code.trim(), epochTolerance: 30 })).valid : false;
+/**
+ * The time step of a TOTP code (one 30-second step either side of now); undefined when the code
+ * is not right or there is no secret.
+ */
+export async function totpStep(secret: string | undefined, code: string): Promise<number | undefined> {
+  if (!secret) return undefined;
+  const result = await verifyTotp({ secret, token: code.trim(), epochTolerance: 30 });
+  return result.valid && 'timeStep' in result ? result.timeStep : undefined;
+}
 
 export type EmailStart =
   | { ok: true; prompt: string }
   | { ok: false; reason: 'invalid_address' | 'mail_unavailable' }
   | { ok: false; reason: 'too_many'; retryAfterSeconds: number };
 
-/** Registration e-mails one user may have sent in `MAIL_WINDOW_MS` (in memory, per process). */
+/**
+ * Code e-mails (registration and reset together) one user may have sent in `MAIL_WINDOW_MS`,
+ * counted in the store so every cloud process shares the count.
+ */
 export const MAX_REGISTRATION_MAILS = 5;
 export const MAIL_WINDOW_MS = 15 * 60_000;
 
@@ -58,10 +66,11 @@ export interface MethodRegistrationDeps {
   flows: FlowStore;
   methods: MethodStore;
   sendCode: CodeSender;
+  /** The code e-mails a user may have sent (shared with reset: {@link MAX_REGISTRATION_MAILS}). */
+  mails: StoreRateLimiter;
   /** Shown in the authenticator app beside the account name. */
   issuerName: string;
   log: FastifyBaseLogger;
-  clock: Clock;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -71,25 +80,20 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * pages of `/password-reset/register` and the sign-in's "More information required" interruption:
  * an e-mail address proven by a code sent to it, or an authenticator app proven by a current code.
  * @example
- *   const registration = createMethodRegistration({ flows, methods, sendCode, issuerName: 'cloudsync', log });
+ *   const registration = createMethodRegistration({ flows, methods, sendCode, mails, issuerName: 'cloudsync', log });
  *   const app = await registration.startApp(flowToken, 'adele@contoso.cloudsync.test');
  *   if ((await registration.verify(flowToken, code)) === 'ok') continueSignIn();
  */
 export function createMethodRegistration(deps: MethodRegistrationDeps) {
-  const { flows, methods } = deps;
-  // A signed-in user could otherwise make the cloud mail any address as often as they like.
-  const mails = createRateLimiter({
-    limit: MAX_REGISTRATION_MAILS,
-    windowMs: MAIL_WINDOW_MS,
-    clock: deps.clock,
-  });
+  const { flows, methods, mails } = deps;
   return {
     /** Sends a code to `address`; the flow then waits for it. */
     async startEmail(token: string, rawAddress: string): Promise<EmailStart> {
       const address = rawAddress.trim();
       if (!EMAIL.test(address) || address.length > 254) return { ok: false, reason: 'invalid_address' };
       const state = await flows.find(token);
-      const admitted = mails.take(state?.user_id ?? token);
+      // A signed-in user could otherwise make the cloud mail any address as often as they like.
+      const admitted = await mails.take(state?.user_id ?? token);
       if (!admitted.ok)
         return { ok: false, reason: 'too_many', retryAfterSeconds: admitted.retryAfterSeconds };
       const code = newCode();
@@ -109,17 +113,19 @@ export function createMethodRegistration(deps: MethodRegistrationDeps) {
     /** Checks the code; on success saves the method and ends the flow. */
     async verify(token: string, code: string): Promise<RegistrationCheck> {
       const state = await flows.find(token);
-      if (state?.purpose !== 'register' || !state.method || !state.pending_value) return 'refused';
+      const pending = state?.pending_value;
+      if (state?.purpose !== 'register' || !state.method || !pending) return 'refused';
       const kind: ResetMethod = state.method === 'authenticatorApp' ? 'authenticatorApp' : 'email';
-      const result = await flows.checkCode(
-        token,
-        code,
-        totpCheck(kind === 'authenticatorApp' ? state.pending_value : undefined, code),
-      );
+      let step: number | undefined;
+      const result = await flows.checkCode(token, code, async () => {
+        step = await totpStep(kind === 'authenticatorApp' ? pending : undefined, code);
+        return step === undefined ? 'wrong' : 'ok';
+      });
       if (result === 'wrong') return 'wrong';
       await flows.end(token);
       if (result !== 'ok') return 'refused';
-      await methods.set(state.user_id, { kind, value: state.pending_value });
+      // The proof's step is used: the same code cannot then reset the password.
+      await methods.set(state.user_id, { kind, value: pending }, step);
       deps.log.info({ userId: state.user_id, method: kind }, 'reset method registered');
       return 'ok';
     },

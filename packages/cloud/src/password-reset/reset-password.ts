@@ -3,9 +3,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { JobQueue } from '../agents/jobs.js';
-import { queueWriteback } from '../agents/writeback-jobs.js';
+import { queueWriteback, waitForAnswer } from '../agents/writeback-jobs.js';
 import type { Actor } from '../directory/actor.js';
-import type { AuditLog } from '../directory/audit-log.js';
+import type { AuditEvent, AuditLog } from '../directory/audit-log.js';
 import { assertPasswordComplexity } from '../directory/users/user-rules.js';
 import { CloudError } from '../errors.js';
 import type { Lockout } from '../sign-in/lockout.js';
@@ -16,7 +16,11 @@ import type { PasswordResetDatabase } from './schema.js';
 
 export type ResetKind = 'password-reset' | 'password-change';
 
-export type ResetOutcome = { ok: true } | { ok: false; reason: string };
+/**
+ * `unknown`: the agent had taken the job to AD but had not answered when the wait ended; its
+ * answer is applied when it comes (the reason tells the user what to do meanwhile).
+ */
+export type ResetOutcome = { ok: true } | { ok: false; reason: string; unknown?: true };
 
 export interface ResetDeps {
   db: Kysely<PasswordResetDatabase>;
@@ -27,13 +31,36 @@ export interface ResetDeps {
   log: FastifyBaseLogger;
   /** How long a reset waits for AD's answer through the agent; 30 s by default. */
   writebackTimeoutMs?: number;
+  /** When the agent already took the job at the timeout: how much longer to wait (5 s by default). */
+  writebackGraceMs?: number;
+  /** How long this process still waits for a late answer in the background (10 minutes by default). */
+  lateAnswerMs?: number;
 }
+
+/** A pending writeback is forgotten after a day: an agent that held a job this long lost it. */
+const PENDING_KEPT_MS = 24 * 60 * 60_000;
 
 /** Refused with words shown to the user (and recorded in the audit log as the reason). */
 class Refused extends CloudError {
   constructor(message: string) {
     super('Request_BadRequest', 400, message);
   }
+}
+
+/** The agent holds the job and has not answered: AD may or may not take the password. */
+class OutcomeUnknown extends Error {
+  constructor(readonly jobId: string) {
+    super('writeback outcome unknown');
+  }
+}
+
+/** AD's refusal as the agent reported it. */
+function refusedByAd(result: unknown): Refused {
+  const parsed = writebackResultSchema.safeParse(result);
+  const said = parsed.success
+    ? (parsed.data.adMessage ?? parsed.data.code ?? 'no reason given')
+    : 'no reason given';
+  return new Refused(`Active Directory refused the new password: ${said}`);
 }
 
 /**
@@ -46,6 +73,9 @@ class Refused extends CloudError {
  */
 export function createPasswordResetter(deps: ResetDeps) {
   const timeoutMs = deps.writebackTimeoutMs ?? 30_000;
+  const graceMs = deps.writebackGraceMs ?? 5_000;
+  const lateAnswerMs = deps.lateAnswerMs ?? 10 * 60_000;
+  const { jobs } = deps.writeback;
 
   async function writeBack(
     user: { id: string; anchor: string; dn: string; domain: string },
@@ -84,27 +114,111 @@ export function createPasswordResetter(deps: ResetDeps) {
         );
       throw err;
     }
-    const outcome = await deps.writeback.jobs.waitForJobResult(jobId, timeoutMs);
+    const outcome = await jobs.waitForJobResult(jobId, timeoutMs);
     if (outcome.state === 'succeeded') return;
-    if (outcome.state === 'failed') {
-      const result = writebackResultSchema.safeParse(outcome.result);
-      const said = result.success
-        ? (result.data.adMessage ?? result.data.code ?? 'no reason given')
-        : 'no reason given';
-      throw new Refused(`Active Directory refused the new password: ${said}`);
-    }
-    await deps.writeback.jobs.cancel(jobId).catch(() => false);
-    throw new Refused(
+    if (outcome.state === 'failed') throw refusedByAd(outcome.result);
+    const notChanged = new Refused(
       `The on-premises agent did not answer: it gave no result within ${Math.round(timeoutMs / 1000)} s. Your password was not changed.`,
     );
+    // Cancelled before any agent took it: AD never sees this password.
+    if (await jobs.cancel(jobId)) throw notChanged;
+    // An agent holds it (or answered just now): its answer decides, if it comes soon.
+    const late = await waitForAnswer(jobs, jobId, graceMs);
+    if (late?.state === 'succeeded') return;
+    if (late?.state === 'failed') throw refusedByAd(late.result);
+    if (late?.state === 'cancelled') throw notChanged;
+    throw new OutcomeUnknown(jobId);
   }
 
-  return async function resetPassword(
+  const activityOf = (kind: ResetKind) =>
+    kind === 'password-reset' ? 'Reset password (self-service)' : 'Change password (self-service)';
+  const eventFor = (kind: ResetKind, target: { id: string; name: string }): AuditEvent => ({
+    category: 'UserManagement',
+    activity: activityOf(kind),
+    operationType: 'Update',
+    target: { ...target, type: 'User' },
+    modifiedProperties: [{ displayName: 'PasswordProfile', oldValue: null, newValue: null }],
+  });
+
+  /**
+   * Applies a pending writeback whose job has an answer: the cloud takes the password hash once AD
+   * accepted (unless the user's password changed since), and forgets it when AD refused. The
+   * pending row is deleted in the same transaction, so two processes apply it once.
+   */
+  async function settle(jobId: string): Promise<'applied' | 'dropped' | 'open'> {
+    const row = await deps.db
+      .selectFrom('password_reset_pending')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    if (!row) return 'dropped';
+    const job = await jobs.get(jobId);
+    const stale = Date.parse(row.created_at) + PENDING_KEPT_MS < Date.now();
+    if (job && job.state !== 'succeeded' && job.state !== 'failed' && job.state !== 'cancelled' && !stale)
+      return 'open';
+    const user = await deps.db
+      .selectFrom('users')
+      .select(['id', 'user_principal_name'])
+      .where('id', '=', row.user_id)
+      .executeTakeFirst();
+    // Deleting the row claims it: of two processes settling it, one applies it.
+    const claimed = await deps.db
+      .deleteFrom('password_reset_pending')
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    const applied = Number(claimed.numDeletedRows) === 1 && job?.state === 'succeeded' && user !== undefined;
+    if (applied) {
+      const actor: Actor = { kind: 'user', id: user.id, userPrincipalName: user.user_principal_name };
+      const kind: ResetKind = row.kind === 'password-change' ? 'password-change' : 'password-reset';
+      const event = eventFor(kind, { id: user.id, name: user.user_principal_name });
+      // The entry says it came late: the user had been told the outcome was not known.
+      event.modifiedProperties?.push({
+        displayName: 'WritebackOutcome',
+        oldValue: JSON.stringify('unknown'),
+        newValue: JSON.stringify('accepted by Active Directory after the wait'),
+      });
+      await deps.audit.audited(actor, event, async (trx) => {
+        await trx
+          .updateTable('users')
+          .set({ password_hash: row.password_hash, password_changed_at: new Date().toISOString() })
+          .where('id', '=', user.id)
+          // A password set since (another reset, a sync) is newer than this late one.
+          .where((eb) =>
+            eb.or([eb('password_changed_at', 'is', null), eb('password_changed_at', '<=', row.created_at)]),
+          )
+          .execute();
+      });
+    }
+    if (applied) {
+      await deps.lockout.unlock(row.user_id);
+      deps.log.info({ userId: row.user_id, jobId }, 'late writeback answer applied');
+      return 'applied';
+    }
+    deps.log.info({ userId: row.user_id, jobId, state: job?.state ?? 'gone' }, 'pending writeback dropped');
+    return 'dropped';
+  }
+
+  /** Settles every pending writeback that has an answer by now (any process may have received it). */
+  async function settlePending(): Promise<void> {
+    const rows = await deps.db.selectFrom('password_reset_pending').select('job_id').execute();
+    for (const r of rows) await settle(r.job_id);
+  }
+
+  /** Waits in the background for the late answer, then settles it (the sweep covers a restart). */
+  function settleWhenAnswered(jobId: string): void {
+    void (async () => {
+      await waitForAnswer(jobs, jobId, lateAnswerMs, { intervalMs: 1_000, unref: true });
+      await settle(jobId);
+    })().catch((err: unknown) => deps.log.warn({ err, jobId }, 'pending writeback not settled'));
+  }
+
+  async function resetPassword(
     userId: string,
     newPassword: string,
     kind: ResetKind,
     oldPassword?: string,
   ): Promise<ResetOutcome> {
+    await settlePending().catch((err: unknown) => deps.log.warn({ err }, 'pending writebacks not settled'));
     const user = await deps.db
       .selectFrom('users')
       .select([
@@ -120,15 +234,37 @@ export function createPasswordResetter(deps: ResetDeps) {
       .executeTakeFirst();
     if (!user) return { ok: false, reason: 'This account does not exist any more.' };
     const actor: Actor = { kind: 'user', id: user.id, userPrincipalName: user.user_principal_name };
-    const activity =
-      kind === 'password-reset' ? 'Reset password (self-service)' : 'Change password (self-service)';
     const synced = isSet(user.on_premises_sync_enabled);
-    const event = {
-      category: 'UserManagement' as const,
-      activity,
-      operationType: 'Update' as const,
-      target: { id: user.id, type: 'User', name: user.user_principal_name },
-      modifiedProperties: [{ displayName: 'PasswordProfile', oldValue: null, newValue: null }],
+    const event = eventFor(kind, { id: user.id, name: user.user_principal_name });
+    const outcomeUnknown = async (jobId: string): Promise<ResetOutcome> => {
+      // What the cloud takes if AD's late answer says it accepted: a hash, never the password.
+      await deps.db
+        .insertInto('password_reset_pending')
+        .values({
+          job_id: jobId,
+          user_id: user.id,
+          kind,
+          password_hash: await hashOfHash(ntHash(newPassword)),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      const waited = Math.round((timeoutMs + graceMs) / 1000);
+      // Audited as a failure whose reason says the outcome is not known yet.
+      const unknown = new Refused(
+        `Outcome unknown: the on-premises agent took the password to Active Directory and gave no answer within ${waited} s; its answer is applied when it comes.`,
+      );
+      await deps.audit
+        .audited(actor, event, async () => {
+          throw unknown;
+        })
+        .catch(() => undefined);
+      settleWhenAnswered(jobId);
+      deps.log.warn({ userId: user.id, kind, jobId }, 'password writeback outcome unknown');
+      return {
+        ok: false,
+        unknown: true,
+        reason: `The on-premises agent took your new password to Active Directory but gave no answer within ${waited} s, so we do not know yet whether it was changed. In a minute, try signing in with the new password; if that fails, reset your password again.`,
+      };
     };
     try {
       // AD first, outside any transaction (the agent's answer is written by other requests meanwhile).
@@ -147,6 +283,7 @@ export function createPasswordResetter(deps: ResetDeps) {
           stored = await hashPassword(newPassword);
         }
       } catch (err) {
+        if (err instanceof OutcomeUnknown) return await outcomeUnknown(err.jobId);
         // Recorded as a failure with the safe reason (the rollback of nothing), then told to the user.
         await deps.audit.audited(actor, event, async () => {
           throw err;
@@ -170,7 +307,9 @@ export function createPasswordResetter(deps: ResetDeps) {
     await deps.lockout.unlock(user.id);
     deps.log.info({ userId: user.id, kind, synced }, 'password reset');
     return { ok: true };
-  };
+  }
+
+  return Object.assign(resetPassword, { settlePending });
 }
 
 export type PasswordResetter = ReturnType<typeof createPasswordResetter>;

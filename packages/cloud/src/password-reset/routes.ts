@@ -2,8 +2,9 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { AccountQueries } from '../sign-in/accounts.js';
 import { checkCredentials, refusalMessage } from '../sign-in/check-credentials.js';
 import type { SignInGuard } from '../sign-in/sign-in-guard.js';
+import type { StoreRateLimiter } from './counters.js';
 import type { FlowStore } from './flows.js';
-import { newCode } from './flows.js';
+import { MAX_RESET_CHALLENGES, newCode } from './flows.js';
 import { type MethodStore, maskEmail } from './methods.js';
 import { expired, type FormRequest, formBody, message, page } from './page-replies.js';
 import {
@@ -15,7 +16,7 @@ import {
   renderStartPage,
 } from './pages.js';
 import type { PolicyStore, ResetMethod } from './policy.js';
-import { type CodeSender, totpCheck } from './registration.js';
+import { type CodeSender, totpStep } from './registration.js';
 import type { PasswordResetter } from './reset-password.js';
 
 export interface ResetRouteDeps {
@@ -25,8 +26,23 @@ export interface ResetRouteDeps {
   methods: MethodStore;
   flows: FlowStore;
   sendCode: CodeSender;
+  /** Code e-mails per user, shared with registration. */
+  mails: StoreRateLimiter;
+  /** Wrong codes per user a day: past it, even a right code is refused. */
+  wrongCodes: StoreRateLimiter;
   resetPassword: PasswordResetter;
   log: FastifyBaseLogger;
+}
+
+/** Wrong reset codes one user may type in `WRONG_CODE_WINDOW_MS`, across flows and processes. */
+export const MAX_WRONG_CODES_PER_DAY = 10;
+export const WRONG_CODE_WINDOW_MS = 24 * 60 * 60_000;
+
+/** "in 14 minutes", "in 40 seconds", "in 23 hours": when a refused request may come again. */
+export function waitWords(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
 }
 
 const METHOD_LABELS: Record<ResetMethod, string> = {
@@ -41,18 +57,25 @@ const CANNOT_RESET =
  * (knowing the current password), and registration of reset methods. Each handler is one step.
  */
 export function registerResetRoutes(app: FastifyInstance, deps: ResetRouteDeps): void {
-  const { accounts, guard, policies, methods, flows } = deps;
+  const { accounts, guard, policies, methods, flows, mails, wrongCodes } = deps;
 
   app.setErrorHandler((err, req, reply) => {
     req.log.error({ err }, 'password reset page failed');
     return message(reply, 500, 'Something went wrong', 'Your password was not changed. Try again later.');
   });
 
-  const tooMany = (req: FastifyRequest, reply: FastifyReply, username: string): boolean => {
-    const decision = guard.admit(`reset:${username}`, req.ip);
+  /** A 429 page that says what happened and when to try again. */
+  const refuse = (reply: FastifyReply, retryAfterSeconds: number, title: string, what: string) => {
+    reply.header('retry-after', String(retryAfterSeconds));
+    return message(reply, 429, title, `${what} Try again in ${waitWords(retryAfterSeconds)}.`);
+  };
+
+  // The sign-in guard's per-account and per-address limits: `reset:<name>` before the account is
+  // known, `reset:<user id>` on the steps of a flow.
+  const tooMany = (req: FastifyRequest, reply: FastifyReply, account: string): boolean => {
+    const decision = guard.admit(`reset:${account}`, req.ip);
     if (decision.ok) return false;
-    reply.header('retry-after', String(decision.retryAfterSeconds));
-    message(reply, 429, 'Too many attempts', `Wait ${decision.retryAfterSeconds} seconds, then try again.`);
+    refuse(reply, decision.retryAfterSeconds, 'Too many attempts', 'There were too many attempts.');
     return true;
   };
 
@@ -85,19 +108,34 @@ export function registerResetRoutes(app: FastifyInstance, deps: ResetRouteDeps):
     const token = req.body.flow ?? '';
     const state = await flows.find(token);
     if (state?.purpose !== 'reset') return expired(reply);
+    if (tooMany(req, reply, state.user_id)) return reply;
     const method = (await usableMethods(state.user_id)).find((m) => m.kind === req.body.method);
     if (!method) return expired(reply);
     const verify = { action: `${RESET_PATH}/verify`, flow: token };
-    if (method.kind === 'authenticatorApp') {
-      await flows.challenge(token, method.kind, undefined);
+    const code = method.kind === 'email' ? newCode() : undefined;
+    if (!(await flows.challenge(token, method.kind, code))) {
+      await flows.end(token);
+      return message(
+        reply,
+        429,
+        'Too many codes asked',
+        `A code was asked for ${MAX_RESET_CHALLENGES} times in this reset. Start the reset again.`,
+      );
+    }
+    if (code === undefined)
       return page(
         reply,
         200,
         renderCodePage({ ...verify, prompt: 'Enter the code your authenticator app shows.' }),
       );
-    }
-    const code = newCode();
-    await flows.challenge(token, method.kind, code);
+    const mail = await mails.take(state.user_id);
+    if (!mail.ok)
+      return refuse(
+        reply,
+        mail.retryAfterSeconds,
+        'Too many e-mails',
+        'Too many codes were sent to your e-mail address: use another method, or wait.',
+      );
     if (!(await deps.sendCode(method.value, code)))
       return message(
         reply,
@@ -115,23 +153,39 @@ export function registerResetRoutes(app: FastifyInstance, deps: ResetRouteDeps):
     const code = req.body.code ?? '';
     const state = await flows.find(token);
     if (state?.purpose !== 'reset') return expired(reply);
-    const secret = (await methods.list(state.user_id)).find((m) => m.kind === 'authenticatorApp')?.value;
-    const result = await flows.checkCode(
-      token,
-      code,
-      totpCheck(state.method === 'authenticatorApp' ? secret : undefined, code),
-    );
+    const userId = state.user_id;
+    if (tooMany(req, reply, userId)) return reply;
+    const capped = await wrongCodes.peek(userId);
+    if (!capped.ok) {
+      await flows.end(token);
+      return refuse(
+        reply,
+        capped.retryAfterSeconds,
+        'Too many wrong codes',
+        'Too many wrong codes were typed for this account today, so no code is accepted now.',
+      );
+    }
+    const secret = (await methods.list(userId)).find((m) => m.kind === 'authenticatorApp')?.value;
+    const result = await flows.checkCode(token, code, async () => {
+      const step = await totpStep(state.method === 'authenticatorApp' ? secret : undefined, code);
+      if (step === undefined) return 'wrong';
+      return (await methods.acceptTotpStep(userId, step)) ? 'ok' : 'reused';
+    });
     if (result === 'ok') return page(reply, 200, renderNewPasswordPage({ flow: token }));
-    if (result === 'wrong') {
-      const prompt = 'Enter the code again.';
+    if (result === 'wrong' || result === 'reused') {
+      if (result === 'wrong') await wrongCodes.take(userId);
+      const error =
+        result === 'wrong'
+          ? 'That code is not right.'
+          : 'That code was already used. Wait for the next code your app shows.';
       return page(
         reply,
         401,
         renderCodePage({
           action: `${RESET_PATH}/verify`,
           flow: token,
-          prompt,
-          error: 'That code is not right.',
+          prompt: 'Enter the code again.',
+          error,
         }),
       );
     }
@@ -153,6 +207,11 @@ export function registerResetRoutes(app: FastifyInstance, deps: ResetRouteDeps):
         renderNewPasswordPage({ flow: token, error: 'The two passwords are not the same.' }),
       );
     const outcome = await deps.resetPassword(state.user_id, newPassword, 'password-reset');
+    if (!outcome.ok && outcome.unknown) {
+      // AD may take the password any moment: another try now would only race it.
+      await flows.end(token);
+      return message(reply, 202, 'Outcome not known yet', outcome.reason);
+    }
     if (!outcome.ok) return page(reply, 422, renderNewPasswordPage({ flow: token, error: outcome.reason }));
     await flows.end(token);
     return message(reply, 200, 'Password reset', 'Your password was reset. Sign in with your new password.');
@@ -181,6 +240,7 @@ export function registerResetRoutes(app: FastifyInstance, deps: ResetRouteDeps):
       );
     }
     const outcome = await deps.resetPassword(check.user.id, newPassword, 'password-change', current);
+    if (!outcome.ok && outcome.unknown) return message(reply, 202, 'Outcome not known yet', outcome.reason);
     if (!outcome.ok) return page(reply, 422, renderChangePage({ username, error: outcome.reason }));
     return message(
       reply,

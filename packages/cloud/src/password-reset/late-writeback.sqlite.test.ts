@@ -1,0 +1,3 @@
+import { runLateWritebackContract } from './late-writeback-contract.js';
+
+runLateWritebackContract('sqlite', async () => undefined);
