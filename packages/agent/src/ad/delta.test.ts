@@ -203,8 +203,8 @@ describe('DirSync delta as the least-privileged service account', () => {
       quietReconcileMinIntervalMs: 30_000,
     };
     const start = await startDelta(svc, options);
+    // Other test files may move the shared DC's USN: quiet or not, no scan right after the start.
     const idle = await readDelta(svc, start, options);
-    assert.equal(idle.stats.quiet, false, 'nothing moved: not quiet, no scan');
     assert.equal(idle.stats.reconciled, false);
 
     clock += 60_000;
