@@ -2,7 +2,8 @@
 // the tenant keeps in `description`; one synced user's value stops being a date. The agent sends the
 // user as `skipped`; after a restart (a full cycle) the user is still active in the cloud, unchanged,
 // a failure entry in the provisioning log names the user and the reason, and the configuration is
-// in error (not quarantine) while the other user keeps syncing. Fixing the value in AD syncs it.
+// in error (not quarantine) while the other user keeps syncing. The next delta tries it again though
+// AD reports no change; fixing the value in AD syncs it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AttributeMapping, SyncConfiguration } from '@cloudsync/protocol';
@@ -95,9 +96,25 @@ test('a synced user whose value breaks a mapping stays active after a restart, w
   assert.match(status.reason ?? '', /^1 of 2 objects could not be written/);
 });
 
-test('once the value is fixed in AD, the next cycle syncs the user and the configuration is healthy', async () => {
+test('the next delta cycle tries the user again, though AD reports no change for it', async () => {
+  const summary = await a.cycle();
+  assert.equal(summary.kind, 'delta');
+  accepted(summary, 1);
+  assert.equal((await logEntries(a, odd.dn, '&status=failure')).length, 2);
+  assert.equal((await cloudUser(odd))?.jobTitle, '2024');
+});
+
+test('once the value is fixed in AD, the next cycle syncs the user; a value that breaks in a delta is skipped too', async () => {
   await setDescription(odd, '20250101');
   accepted(await a.cycle(), 0);
   assert.equal((await cloudUser(odd))?.jobTitle, '2025');
   assert.equal((await configurationStatus()).state, 'healthy');
+
+  await setDescription(plain, 'never');
+  const summary = await a.cycle();
+  assert.equal(summary.kind, 'delta');
+  accepted(summary, 1);
+  assert.equal((await cloudUser(plain))?.jobTitle, '2022', 'left as it was');
+  const [failure] = await logEntries(a, plain.dn, '&status=failure');
+  assert.match(failure ? described(failure) : '', /FormatDateTime: "never" does not match/);
 });

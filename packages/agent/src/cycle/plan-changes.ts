@@ -38,6 +38,8 @@ export interface PlanContext {
   log: Logger;
   /** Receives each change, in order (the export step). */
   emit: (change: Change) => Promise<void>;
+  /** objectGUIDs (hex) of objects that failed last cycle: sent again even when unchanged. */
+  retry?: ReadonlySet<string>;
   /**
    * Anchors of objects known only by DN (group members this configuration does not sync), keyed by
    * `dnKeyOf`; without it such members are left out of the group's change silently.
@@ -122,7 +124,8 @@ async function planObject(
     return;
   }
   const previous = ctx.store.previousExport(ctx.configurationId, anchor);
-  const planned = ctx.planner.plan(entry, previous, { fullImport: ctx.fullImport });
+  const again = ctx.retry?.has(obj.objectGuid.toString('hex')) ?? false;
+  const planned = ctx.planner.plan(entry, previous, { fullImport: ctx.fullImport || again });
   switch (planned.action) {
     case 'upsert': {
       const change = planned.change;

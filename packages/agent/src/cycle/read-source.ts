@@ -39,6 +39,8 @@ export interface ReadOptions {
   now?: () => Date;
   /** Told about selected groups that are not in AD. */
   log?: Logger;
+  /** Delta only: objectGUIDs of objects that failed last cycle, read again so they are retried. */
+  retry?: readonly Buffer[];
 }
 
 /** The subtrees to read: the scope's OUs, else the domain root. */
@@ -129,6 +131,27 @@ async function movedInOrOut(
   return [...found.values()];
 }
 
+/**
+ * The objects of `options.retry` this delta did not read already, read whole so they are planned
+ * again. One no longer in AD or outside the scope's subtrees is left to the delta's own detection.
+ */
+async function retryObjects(
+  ad: AdConnection,
+  options: ReadOptions,
+  changes: readonly AdChange[],
+  moved: readonly AdObject[],
+): Promise<AdObject[]> {
+  const seen = new Set([...changes.map(guidHexOf), ...moved.map((o) => o.objectGuid.toString('hex'))]);
+  const wanted = (options.retry ?? []).filter((g) => !seen.has(g.toString('hex')));
+  if (wanted.length === 0) return [];
+  const bases = basesOf(options.scope, options.domainRoot).map((b) => b.toLowerCase());
+  const found = await reread(ad, options.domainRoot, wanted);
+  return [...found.values()].filter((o) => {
+    const dn = o.dn.toLowerCase();
+    return bases.some((b) => dn === b || dn.endsWith(`,${b}`));
+  });
+}
+
 /** Delta: DirSync since `state`, changed objects re-read whole, deletions by reconciliation. */
 export async function readChanges(
   ad: AdConnection,
@@ -148,12 +171,13 @@ export async function readChanges(
   // Resolved after DirSync answered, so it is at least as new as the changes read.
   const members = await groupMembers(ad, options);
   const moved = members ? await movedInOrOut(ad, options, state.groupScope, members, result.changes) : [];
+  const retried = await retryObjects(ad, options, result.changes, moved);
   async function* items(): AsyncGenerator<SourceItem> {
     for (const c of result.changes) {
       if (c.type === 'upsert') yield objectItem(c.object, members);
       else yield { kind: 'gone', objectGuid: c.guid, reason: c.reason, ...(c.dn ? { dn: c.dn } : {}) };
     }
-    for (const object of moved) yield objectItem(object, members);
+    for (const object of [...moved, ...retried]) yield objectItem(object, members);
   }
   return { items: items(), nextState: () => withGroupScope(result.state, members) };
 }

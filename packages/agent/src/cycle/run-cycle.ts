@@ -21,6 +21,7 @@ import { CycleStopped, cycleErrorBody } from './errors.js';
 import { createPageSender } from './export-pages.js';
 import { type PlanOutcome, planChanges } from './plan-changes.js';
 import { readChanges, readFull, type SourceRead } from './read-source.js';
+import { createFailureTracker, retryGuids, saveRetry } from './retry-failed.js';
 import { anchorsOfDns } from './source-entry.js';
 
 /** What a cycle runs with (built once by the service). */
@@ -162,10 +163,12 @@ async function syncObjects(
   };
   const cursor = deps.store.cursor(configuration.id);
   let read: SourceRead;
+  const retry = full || !cursor?.deltaState ? [] : retryGuids(deps.store, configuration.id);
+  if (retry.length) log.info({ objects: retry.length }, 'retrying the objects that failed last cycle');
   if (full || !cursor?.deltaState) {
     read = await readFull(ad, readOptions);
   } else {
-    read = await readChanges(ad, cursor.deltaState, readOptions).catch((err: unknown) => {
+    read = await readChanges(ad, cursor.deltaState, { ...readOptions, retry }).catch((err: unknown) => {
       // A cookie AD no longer accepts (another DC, too old): forget it; the next cycle is full.
       if (
         err instanceof Error &&
@@ -198,6 +201,7 @@ async function syncObjects(
       deps.onProgress?.(progress);
     },
   });
+  const failures = createFailureTracker();
   const plan = await planChanges(
     {
       planner,
@@ -205,8 +209,12 @@ async function syncObjects(
       configurationId: configuration.id,
       fullImport: full,
       log,
-      emit: pages.add,
+      emit: (change) => {
+        failures.sent(change);
+        return pages.add(change);
+      },
       anchorsOutside: (dns) => anchorsOfDns(ad, deps.domainRoot, dns),
+      retry: new Set(retry.map((guid) => guid.toString('hex'))),
     },
     read.items,
   );
@@ -225,6 +233,7 @@ async function syncObjects(
       replaceAll: full,
       now: (deps.now ?? (() => new Date()))(),
     });
+    saveRetry(deps.store, configuration.id, failures.failed(pages.problems));
   }
   log.info({ pages: pages.pages, ...plan.counts, cycleState: ack.cycleState }, 'cycle pages sent');
   return { plan, ack };

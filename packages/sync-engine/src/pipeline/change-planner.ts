@@ -132,7 +132,9 @@ export function createChangePlanner(
     const synthesized = withSynthesizedAttributes(entry.attributes, config.domain);
     const mapped = mappers[entry.objectType].map(synthesized, options.ctx);
     const diff = diffAttributes(previous?.attributes, mapped.attributes);
-    if (previous && diff.length === 0 && !entry.members && !options.fullImport) {
+    // An object whose mapping failed is never "unchanged": the failed target is left out of the diff.
+    const clean = mapped.problems.length === 0;
+    if (previous && diff.length === 0 && !entry.members && !options.fullImport && clean) {
       return { action: 'unchanged', anchor };
     }
     const creationOnly = Object.keys(mapped.creationOnlyAttributes).length
