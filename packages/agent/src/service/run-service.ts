@@ -2,8 +2,8 @@
 // configurations when their version changes, runs a cycle on AD change notifications (debounced) and
 // on a schedule (2 minutes) as the safety net, honours run-now requests and provision-on-demand jobs,
 // and keeps going through AD or cloud outages (backoff). Aborting the signal (SIGTERM) stops it.
-// A notified cycle whose deletion scan was deferred (ad/delta.ts) is followed by one more cycle when
-// the scan may run, so a delete reaches the cloud within seconds, not at the next schedule.
+// A pass started by a change signal whose deletion scan was deferred (ad/delta.ts) is followed by one
+// more cycle when the scan may run, so a delete reaches the cloud within seconds, not at the schedule.
 import type { ErrorBody, HeartbeatResponse, SyncConfiguration } from '@cloudsync/protocol';
 import { PROTOCOL_VERSION } from '@cloudsync/protocol';
 import type { Logger } from 'pino';
@@ -66,7 +66,7 @@ interface ServiceState {
   current: CycleProgress | undefined;
   lastError: ErrorBody | null;
   needPull: boolean;
-  /** A change notification came since the cycle loop last started a pass. */
+  /** A change signal (notification, reconnect, unnotified USN move) came since the last pass began. */
   notified: boolean;
 }
 
@@ -257,7 +257,7 @@ async function cycleLoop(loop: Loop): Promise<void> {
 }
 
 /**
- * After a pass a change notification started: the milliseconds until a deletion scan that a delta of
+ * After a pass a change signal started: the milliseconds until a deletion scan that a delta of
  * the pass deferred may run (`quietReconcileDueAt`), or undefined when none waits. A delta that
  * scanned in this pass has a `reconciledAt` after `passStart` and waits for nothing.
  */
