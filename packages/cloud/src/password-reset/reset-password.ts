@@ -121,7 +121,7 @@ export function createPasswordResetter(deps: ResetDeps) {
       `The on-premises agent did not answer: it gave no result within ${Math.round(timeoutMs / 1000)} s. Your password was not changed.`,
     );
     // Cancelled before any agent took it: AD never sees this password.
-    if (await jobs.cancel(jobId)) throw notChanged;
+    if (await jobs.cancel(jobId).catch(() => false)) throw notChanged;
     // An agent holds it (or answered just now): its answer decides, if it comes soon.
     const late = await waitForAnswer(jobs, jobId, graceMs);
     if (late?.state === 'succeeded') return;
@@ -142,8 +142,8 @@ export function createPasswordResetter(deps: ResetDeps) {
 
   /**
    * Applies a pending writeback whose job has an answer: the cloud takes the password hash once AD
-   * accepted (unless the user's password changed since), and forgets it when AD refused. The
-   * pending row is deleted in the same transaction, so two processes apply it once.
+   * accepted (unless the user's password changed since), and forgets it when AD refused or after a
+   * day. Deleting the pending row claims it, so of two processes settling it one applies it.
    */
   async function settle(jobId: string): Promise<'applied' | 'dropped' | 'open'> {
     const row = await deps.db
@@ -161,7 +161,6 @@ export function createPasswordResetter(deps: ResetDeps) {
       .select(['id', 'user_principal_name'])
       .where('id', '=', row.user_id)
       .executeTakeFirst();
-    // Deleting the row claims it: of two processes settling it, one applies it.
     const claimed = await deps.db
       .deleteFrom('password_reset_pending')
       .where('job_id', '=', jobId)
@@ -188,8 +187,6 @@ export function createPasswordResetter(deps: ResetDeps) {
           )
           .execute();
       });
-    }
-    if (applied) {
       await deps.lockout.unlock(row.user_id);
       deps.log.info({ userId: row.user_id, jobId }, 'late writeback answer applied');
       return 'applied';
