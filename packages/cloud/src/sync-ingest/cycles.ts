@@ -268,7 +268,8 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     });
     await deps.notifications?.cycleReported({
       configurationId: configuration.id,
-      status,
+      // A cycle that did not fail ends a quarantine or an agent's error, though a few objects failed.
+      status: status === 'error' && !held ? 'healthy' : status,
       reason,
       quarantinedUntil: health.quarantinedUntil,
       ...(held ? { held: { deletions: counts.pendingDeletes } } : {}),

@@ -126,6 +126,35 @@ export function runSkippedContract(label: string, databaseUrl: () => Promise<str
       assert.equal((await byAnchor(3))?.jobTitle, 'Fixed');
     });
 
+    test('an accepted cycle with a few failed objects ends an agent error: the recovery is e-mailed', async () => {
+      const patched = await f.fx.call('PATCH', `/v1.0/cloudsync/configurations/${f.configurationId}`, {
+        body: { notificationEmail: 'sync-admins@contoso.example' },
+      });
+      assert.equal(patched.status, 200, patched.text);
+      f.version = (patched.body as { version: number }).version;
+      const beat = await f.call('POST', `/agent/v1/agents/${f.agent.agentId}/heartbeat`, {
+        status: 'degraded',
+        currentCycle: null,
+        versions: { agent: '0.1.0', protocol: '1' },
+        configurationVersions: {},
+        lastError: { code: 'AD_UNREACHABLE', message: 'connect ETIMEDOUT', retryable: true },
+        sentAt: new Date().toISOString(),
+      });
+      assert.equal(beat.status, 200, beat.text);
+      const kinds = async () => {
+        const res = await f.fx.call(
+          'GET',
+          `/v1.0/cloudsync/configurations/${f.configurationId}/notifications`,
+        );
+        assert.equal(res.status, 200, res.text);
+        return (res.body as { value: { kind: string }[] }).value.map((n) => n.kind);
+      };
+      assert.deepEqual(await kinds(), ['agent-error']);
+      await accepted('delta', [skipped(3), ...TEN.filter((n) => n !== 3).map((n) => user(n))]);
+      assert.equal((await status()).state, 'error');
+      assert.deepEqual(await kinds(), ['recovered', 'agent-error']);
+    });
+
     test('more than half of a cycle failing, three cycles in a row, is a quarantine', async () => {
       const mostlyBad = [...[1, 2, 3, 4, 5, 6].map(skipped), ...[7, 8, 9, 10].map((n) => user(n))];
       for (let i = 0; i < 2; i++) {
