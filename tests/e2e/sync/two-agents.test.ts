@@ -7,7 +7,11 @@ import { after, before, test } from 'node:test';
 import { type Relay, startRelay } from '../../../packages/agent/src/ad/testing/relay.js';
 import { runService } from '../../../packages/agent/src/service/run-service.js';
 import { readStatus } from '../../../packages/agent/src/service/status.js';
-import { openLocalStore, type StoredCursor } from '../../../packages/agent/src/state/local-store.js';
+import {
+  type LocalStore,
+  openLocalStore,
+  type StoredCursor,
+} from '../../../packages/agent/src/state/local-store.js';
 import { type HttpRequest, sendHttp } from '../../../packages/agent/src/uplink/http.js';
 import type { SyncIngestTables } from '../../../packages/cloud/src/sync-ingest/schema.js';
 import { createUser } from '../../support/ad.js';
@@ -92,6 +96,8 @@ function startAgent(
   return agent;
 }
 
+const httpOf = (relay: Relay) => relay.url.replace('ldaps:', 'http:');
+
 function ingestDb() {
   return a.fx.cloud.store.db.withTables<SyncIngestTables>();
 }
@@ -120,8 +126,12 @@ async function cloudCycles() {
   });
 }
 
-/** No cycle started before the previous one ended (or, if it never ended, sent its last page). */
-function assertNoOverlap(cycles: Awaited<ReturnType<typeof cloudCycles>>): void {
+/**
+ * No cycle started before the previous one ended (or, if it never ended, sent its last page). Open
+ * cycles without a page applied nothing and are left out.
+ */
+function assertNoOverlap(all: Awaited<ReturnType<typeof cloudCycles>>): void {
+  const cycles = all.filter((c) => c.state !== 'open' || c.lastPage);
   for (let i = 1; i < cycles.length; i++) {
     const prev = cycles[i - 1];
     const next = cycles[i];
@@ -178,109 +188,186 @@ const allIn = (sams: readonly string[]) => async () => {
   return true;
 };
 
+/** A page hook that calls `act` once: on a cycle's third acknowledged page, if it carries one of `sams`. */
+function onThirdPageOf(sams: readonly string[], act: (agent: RunningAgent, cycleId: string) => void) {
+  let fired = false;
+  return (agent: RunningAgent, cycleId: string, body: string) => {
+    if (fired || !sams.some((sam) => body.includes(sam)) || (agent.cycles.get(cycleId) ?? 0) < 3) return;
+    fired = true;
+    act(agent, cycleId);
+  };
+}
+
+/** An accepted cycle (in the cloud's records) of `agent` that started after `after`'s first page. */
+const acceptedCycleOf = (agent: RunningAgent, after?: string) => async () => {
+  const cycles = await cloudCycles();
+  const since = cycles.find((c) => c.id === after)?.started_at ?? '';
+  return cycles.find((c) => agent.cycles.has(c.id) && c.state === 'accepted' && c.started_at > since);
+};
+
+/** The first cycle after `cycleId` (the cloud's records) came from another agent, once its lease expired. */
+function assertTakenOver(cycles: Awaited<ReturnType<typeof cloudCycles>>, cycleId: string) {
+  const stopped = cycles.find((c) => c.id === cycleId);
+  assert.ok(stopped?.lastPage, 'the cloud recorded the stopped cycle and its pages');
+  assert.equal(stopped.state, 'open', 'the stopped cycle never ended');
+  const takeover = cycles.find((c) => c.started_at > stopped.started_at);
+  assert.ok(takeover, 'a cycle after the stopped one');
+  assert.notEqual(takeover.agent_id, stopped.agent_id, 'the other agent took over');
+  assert.ok(
+    Date.parse(takeover.started_at) >= Date.parse(stopped.lastPage) + LEASE_MS,
+    `the takeover (${takeover.started_at}) waited for the lease to expire (last page ${stopped.lastPage})`,
+  );
+}
+
 /** Users of every test so far (the OU is shared). */
 const everyone: string[] = [];
 
 test('two agents take turns, and the survivor takes over from one killed mid-cycle', async () => {
-  everyone.push(...(await usersOf('duo', 3)));
-  const fresh = await usersOf('takeover', 12);
-  let victim: { agent: RunningAgent; cycleId: string } | undefined;
-  let killing: Promise<void> | undefined;
-  const onPage = (agent: RunningAgent, cycleId: string, body: string) => {
-    // The third page carrying a new user: this agent holds the lease, mid-cycle. It dies.
-    if (killing || !fresh.some((sam) => body.includes(sam))) return;
-    if ((agent.cycles.get(cycleId) ?? 0) < 3) return;
-    victim = { agent, cycleId };
-    killing = agent.kill();
-  };
+  // Filled once both agents have synced: the third page of a cycle carrying one of them kills its agent.
+  const fresh: string[] = [];
+  let victim: { agent: RunningAgent; cycleId: string; killed: Promise<void> } | undefined;
+  const onPage = onThirdPageOf(fresh, (agent, cycleId) => {
+    victim = { agent, cycleId, killed: agent.kill() };
+  });
   const agents = [startAgent('one', dirs[0], { onPage }), startAgent('two', dirs[1], { onPage })];
   try {
-    await eventually(async () => (killing ? true : undefined), 'an agent killed mid-cycle');
-    await killing;
-    assert.ok(victim);
-    const survivor = agents.find((x) => x !== victim?.agent);
+    const first = await usersOf('duo', 6);
+    everyone.push(...first);
+    await eventually(allIn(first), 'the first users');
+    // Each agent's first cycle is a full one that sends every user: both take the lease in turn.
+    for (const agent of agents)
+      await eventually(acceptedCycleOf(agent), `an accepted cycle of ${agent.name}`);
+
+    fresh.push(...(await usersOf('takeover', 12)));
+    const died = await eventually(async () => victim, 'an agent killed mid-cycle');
+    await died.killed;
+    const survivor = agents.find((x) => x !== died.agent);
     assert.ok(survivor);
     everyone.push(...fresh);
     await eventually(allIn(everyone), 'every user, through the survivor');
-    // The survivor's cycle that brought them ends accepted.
-    await eventually(async () => {
-      const cycles = await cloudCycles();
-      return cycles.some(
-        (c) =>
-          survivor.cycles.has(c.id) &&
-          c.state === 'accepted' &&
-          c.started_at > (cycles.find((k) => k.id === victim?.cycleId)?.started_at ?? ''),
-      )
-        ? true
-        : undefined;
-    }, 'an accepted cycle of the survivor after the kill');
+    await eventually(acceptedCycleOf(survivor, died.cycleId), 'an accepted cycle of the survivor');
   } finally {
     await Promise.all(agents.map((x) => x.stop()));
   }
-
+  assert.ok(victim);
   const cycles = await cloudCycles();
   assertNoOverlap(cycles);
-  const killed = cycles.find((c) => c.id === victim?.cycleId);
-  assert.ok(killed, 'the cloud recorded the killed cycle');
-  assert.equal(killed.state, 'open', 'the killed cycle never ended');
-  const takeover = cycles.find((c) => c.started_at > killed.started_at);
-  assert.ok(takeover, 'a cycle after the killed one');
-  assert.notEqual(takeover.agent_id, killed.agent_id, 'the other agent took over');
-  assert.ok(killed.lastPage);
-  assert.ok(
-    Date.parse(takeover.started_at) >= Date.parse(killed.lastPage) + LEASE_MS,
-    `the takeover (${takeover.started_at}) waited for the lease to expire (last page ${killed.lastPage})`,
-  );
+  assert.deepEqual(new Set(cycles.map((c) => c.agent_id)).size, 2, 'both agents ran cycles');
+  assertTakenOver(cycles, victim.cycleId);
   await assertEachUserOnce(everyone);
 });
 
+/** Cuts the link once `agent` sent the third page of a cycle carrying one of `sams`; keeps its cursor. */
+function cutOnThirdPage(relay: Relay, store: LocalStore, sams: readonly string[]) {
+  let cut: { cycleId: string; cursor: StoredCursor | undefined; done: Promise<void> } | undefined;
+  return {
+    onPage: onThirdPageOf(sams, (_agent, cycleId) => {
+      cut = { cycleId, cursor: store.cursor(a.configurationId), done: relay.cut() };
+    }),
+    /** Waits for the cut; checks the cursor was not the cut cycle's. */
+    async happened() {
+      const c = await eventually(async () => cut, 'the link cut mid-cycle');
+      await c.done;
+      assert.notEqual(c.cursor?.lastCycleId, c.cycleId, 'the cursor was not from the cut cycle');
+      return c;
+    },
+  };
+}
+
+/** How many of `sams` the cloud has. */
+async function presentOf(sams: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const sam of sams) if (await a.cloudUser(`${sam}@${a.fx.domain}`)) n++;
+  return n;
+}
+
 test('cloud away mid-cycle for longer than a lease: the agent carries on by itself, nothing lost or doubled', async () => {
-  const relay: Relay = await startRelay(a.fx.url, '127.0.0.1');
-  const via = relay.url.replace('ldaps:', 'http:');
+  const relay = await startRelay(a.fx.url, '127.0.0.1');
   const store = openLocalStore(dirs[1]);
   const fresh = await usersOf('away', 10);
-  let cut: { cycleId: string; cursor: StoredCursor | undefined; done: Promise<void> } | undefined;
-  const agent = startAgent('two', dirs[1], {
-    via,
-    onPage(agentNow, cycleId, body) {
-      if (cut || !fresh.some((sam) => body.includes(sam)) || (agentNow.cycles.get(cycleId) ?? 0) < 3) return;
-      cut = { cycleId, cursor: store.cursor(a.configurationId), done: relay.cut() };
-    },
-  });
+  const cutter = cutOnThirdPage(relay, store, fresh);
+  const agent = startAgent('two', dirs[1], { via: httpOf(relay), onPage: cutter.onPage });
+  let moved: StoredCursor | undefined;
+  let cutCycleId: string | undefined;
   try {
-    await eventually(async () => cut, 'the link cut mid-cycle');
-    assert.ok(cut);
-    await cut.done;
-    // Down past the lease: the cloud's lease of the cycle expires.
+    const cut = await cutter.happened();
+    cutCycleId = cut.cycleId;
+    // Down past the lease: the cloud's lease of the cycle expired a lease ago.
     await eventually(async () => {
       const lease = await a.fx.cloud.cloudSync.leases.leaseOf(a.configurationId);
       return lease && Date.parse(lease.expiresAt) + LEASE_MS < Date.now() ? lease : undefined;
     }, 'the lease expired a lease ago');
-    assert.notEqual(cut.cursor?.lastCycleId, cut.cycleId, 'the cursor was not from the cut cycle');
+    assert.ok((await presentOf(fresh)) < fresh.length, 'the cut held the rest of the cycle back');
     assert.deepEqual(store.cursor(a.configurationId), cut.cursor, 'the cursor did not move while away');
-    const open = (await cloudCycles()).find((c) => c.id === cut?.cycleId);
+    const open = (await cloudCycles()).find((c) => c.id === cut.cycleId);
     assert.equal(open?.state, 'open', 'the cut cycle has not ended in the cloud');
+
     await relay.resume();
     everyone.push(...fresh);
     await eventually(allIn(everyone), 'every user once the cloud is back');
-    await eventually(async () => {
+    moved = await eventually(async () => {
       const cursor = store.cursor(a.configurationId);
-      return cursor && cursor.lastCycleId !== cut?.cursor?.lastCycleId ? cursor : undefined;
+      return cursor && cursor.lastCycleId !== cut.cursor?.lastCycleId ? cursor : undefined;
     }, 'the cursor advanced after an acknowledged cycle');
   } finally {
     await agent.stop();
     await relay.close();
+    store.close();
   }
-  const moved = store.cursor(a.configurationId);
-  store.close();
   const cycles = await cloudCycles();
   assertNoOverlap(cycles);
   const advancedBy = cycles.find((c) => c.id === moved?.lastCycleId);
   assert.equal(advancedBy?.state, 'accepted', 'the cursor moved on an accepted cycle');
+  // Nobody took the expired lease, so it was still the agent's: the cut cycle itself went on and ended.
+  const cutCycle = cycles.find((c) => c.id === cutCycleId);
+  assert.equal(cutCycle?.state, 'accepted', 'the cut cycle carried on once the cloud was back');
+  assert.ok(advancedBy.started_at >= cutCycle.started_at, 'the cursor moved at the cut cycle or later');
   const status = await readStatus(dirs[1]);
-  assert.ok(
-    status.lastCycles.some((c) => c.state === 'accepted' && c.cycleId === advancedBy?.id),
-    JSON.stringify(status.lastCycles.slice(0, 3)),
-  );
+  assert.equal(status.lastCycles.find((c) => c.cycleId === cutCycleId)?.state, 'accepted');
+  await assertEachUserOnce(everyone);
+});
+
+test('one agent cut from the cloud past its lease: the other takes over, the cut one rejoins and nothing is applied twice', async () => {
+  const relay = await startRelay(a.fx.url, '127.0.0.1');
+  const store = openLocalStore(dirs[0]);
+  const fresh = await usersOf('split', 10);
+  const cutter = cutOnThirdPage(relay, store, fresh);
+  const one = startAgent('one', dirs[0], { via: httpOf(relay), onPage: cutter.onPage });
+  let two: RunningAgent | undefined;
+  let cut: Awaited<ReturnType<typeof cutter.happened>> | undefined;
+  let moved: StoredCursor | undefined;
+  try {
+    cut = await cutter.happened();
+    two = startAgent('two', dirs[1]);
+    everyone.push(...fresh);
+    await eventually(allIn(everyone), 'every user, through the other agent');
+    await eventually(acceptedCycleOf(two, cut.cycleId), 'an accepted cycle of the other agent');
+    assert.deepEqual(store.cursor(a.configurationId), cut.cursor, "the cut agent's cursor did not move");
+
+    await relay.resume();
+    // The cut agent learns it lost the lease, drops its cycle and runs again from its old cursor.
+    const before = cut.cursor?.lastCycleId;
+    moved = await eventually(async () => {
+      const cursor = store.cursor(a.configurationId);
+      return cursor && cursor.lastCycleId !== before ? cursor : undefined;
+    }, "the cut agent's cursor advanced on a cycle of its own");
+  } finally {
+    await one.stop();
+    await two?.stop();
+    await relay.close();
+    store.close();
+  }
+  assert.ok(cut);
+  const cycles = await cloudCycles();
+  assertNoOverlap(cycles);
+  assertTakenOver(cycles, cut.cycleId);
+  assert.notEqual(moved?.lastCycleId, cut.cycleId, 'the cursor did not move on the lost cycle');
+  const advancedBy = cycles.find((c) => c.id === moved?.lastCycleId);
+  assert.equal(advancedBy?.state, 'accepted', 'the cursor moved on an accepted cycle');
+  const lostCycle = cycles.find((c) => c.id === cut?.cycleId);
+  assert.equal(advancedBy.agent_id, lostCycle?.agent_id, "the accepted cycle is the cut agent's own");
+  const status = await readStatus(dirs[0]);
+  const lost = status.lastCycles.find((c) => c.cycleId === cut?.cycleId);
+  assert.equal(lost?.error?.code, 'CYCLE_LEASE_LOST', JSON.stringify(lost));
   await assertEachUserOnce(everyone);
 });
