@@ -236,7 +236,9 @@ async function cycleLoop(loop: Loop): Promise<void> {
         if (summary.state !== 'waiting' && kind) state.fullRequested.delete(configuration.id);
         if (summary.error?.code === 'CONFIG_VERSION_STALE') state.needPull = true;
         if (summary.error?.code === 'DIRSYNC_COOKIE_INVALID') cycleWake.set();
-        error = summary.error ?? error;
+        // Deletions held for an administrator are a decision to wait for, not a failure to retry
+        // quickly: the next cycle comes on schedule or with a change, and re-sends them.
+        if (summary.state !== 'held-by-delete-guard') error = summary.error ?? error;
       }
     } catch (err) {
       if (options.signal.aborted) break;
