@@ -5,9 +5,11 @@
 // in error (not quarantine) while the other user keeps syncing. The next delta tries it again though
 // AD reports no change; fixing the value in AD syncs it.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { AttributeMapping, SyncConfiguration } from '@cloudsync/protocol';
 import { Attribute, Change } from 'ldapts';
+import { provisionOnDemand } from '../../../packages/agent/src/service/provision-on-demand.js';
 import type { CycleSummary } from '../../../packages/agent/src/state/local-store.js';
 import { createUser, type TestUser, withAdmin } from '../../support/ad.js';
 import { type AgentFixture, startAgentFixture } from './agent-fixture.js';
@@ -94,6 +96,26 @@ test('a synced user whose value breaks a mapping stays active after a restart, w
   const status = await configurationStatus();
   assert.equal(status.state, 'error');
   assert.match(status.reason ?? '', /^1 of 2 objects could not be written/);
+});
+
+test('provision on demand stops the user at the map step with the same reason, and sends nothing', async () => {
+  const rt = await a.runtime();
+  try {
+    const result = await provisionOnDemand(rt.cycleDeps, await a.configuration(), {
+      jobId: randomUUID(),
+      kind: 'provision-on-demand',
+      configurationId: a.configurationId,
+      distinguishedName: odd.dn,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    assert.equal(result.status, 'failed', JSON.stringify(result));
+    const last = result.steps.at(-1);
+    assert.equal(last?.name, 'map');
+    assert.match(last?.description ?? '', /the mapping of jobTitle failed: FormatDateTime: "soon"/);
+  } finally {
+    rt.close();
+  }
+  assert.equal((await logEntries(a, odd.dn, '&status=failure')).length, 1, 'no cycle ran');
 });
 
 test('the next delta cycle tries the user again, though AD reports no change for it', async () => {

@@ -47,6 +47,11 @@ export async function provisionOnDemand(
     const entrySource = toSourceEntry(obj, members, await selectedGroupsOf(ad, scope, obj));
     const planned = planner.plan(entrySource, undefined, { fullImport: true });
     if (planned.action === 'error') return failed('map', new Error(planned.message));
+    if (planned.action === 'upsert' && planned.problems.length > 0) {
+      // As in a cycle, an object whose mapping fails is not sent: nothing in the cloud changes.
+      const failedMappings = planned.problems.map((p) => `the mapping of ${p.target} failed: ${p.message}`);
+      return failed('map', new Error(failedMappings.join('; ')));
+    }
     if (planned.action !== 'upsert') {
       const reason = 'reason' in planned ? planned.reason : planned.action;
       steps.push({ name: 'scope', status: 'skipped', description: `Not in scope: ${reason}`.slice(0, 2000) });
