@@ -7,7 +7,7 @@ import {
   outOfScopeChangeSchema,
   skippedChangeSchema,
 } from '@cloudsync/protocol';
-import { anchorOf, type ChangePlanner } from '@cloudsync/sync-engine';
+import { anchorOf, type ChangePlanner, type MappingProblem } from '@cloudsync/sync-engine';
 import type { Logger } from 'pino';
 import { guidToString } from '../ad/attributes.js';
 import { dnKeyOf, type ExportRecord, type LocalStore } from '../state/local-store.js';
@@ -133,8 +133,7 @@ async function planObject(
       if (planned.problems.length > 0) {
         // The cloud keeps the object, so groups keep it as a member.
         cycleAnchors.set(dnKeyOf(obj.dn), anchor);
-        const failed = planned.problems.map((p) => `the mapping of ${p.target} failed: ${p.message}`);
-        await planSkipped(ctx, out, { change, previous, reason: failed.join('; ') });
+        await planSkipped(ctx, out, { change, previous, reason: describeMappingProblems(planned.problems) });
         return;
       }
       cycleAnchors.set(dnKeyOf(obj.dn), anchor);
@@ -174,6 +173,11 @@ async function planObject(
       return;
     }
   }
+}
+
+/** What failed in an object's mappings, for a person: "the mapping of jobTitle failed: …; …". */
+export function describeMappingProblems(problems: readonly MappingProblem[]): string {
+  return problems.map((p) => `the mapping of ${p.target} failed: ${p.message}`).join('; ');
 }
 
 /**

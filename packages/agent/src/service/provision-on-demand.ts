@@ -8,6 +8,7 @@ import { BUFFER_ATTRIBUTE_NAMES, SYNC_ATTRIBUTES, SYNC_FILTER } from '../ad/attr
 import type { AdConnection } from '../ad/connection.js';
 import { toAdObject } from '../ad/objects.js';
 import { cycleErrorBody } from '../cycle/errors.js';
+import { describeMappingProblems } from '../cycle/plan-changes.js';
 import { selectedGroupsOf } from '../cycle/read-source.js';
 import type { CycleDeps } from '../cycle/run-cycle.js';
 import { membersOf, toSourceEntry } from '../cycle/source-entry.js';
@@ -49,8 +50,7 @@ export async function provisionOnDemand(
     if (planned.action === 'error') return failed('map', new Error(planned.message));
     if (planned.action === 'upsert' && planned.problems.length > 0) {
       // As in a cycle, an object whose mapping fails is not sent: nothing in the cloud changes.
-      const failedMappings = planned.problems.map((p) => `the mapping of ${p.target} failed: ${p.message}`);
-      return failed('map', new Error(failedMappings.join('; ')));
+      return failed('map', new Error(describeMappingProblems(planned.problems)));
     }
     if (planned.action !== 'upsert') {
       const reason = 'reason' in planned ? planned.reason : planned.action;
