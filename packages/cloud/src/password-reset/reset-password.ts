@@ -5,16 +5,17 @@ import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { JobQueue } from '../agents/jobs.js';
 import { queueWriteback, waitForAnswer } from '../agents/writeback-jobs.js';
 import type { Actor } from '../directory/actor.js';
-import type { AuditEvent, AuditLog } from '../directory/audit-log.js';
+import type { AuditLog } from '../directory/audit-log.js';
 import { assertPasswordComplexity } from '../directory/users/user-rules.js';
 import { CloudError } from '../errors.js';
 import type { Lockout } from '../sign-in/lockout.js';
 import { hashPassword } from '../sign-in/password-hash.js';
 import { isSet } from '../store/schema.js';
+import { createLateWriteback, type ResetKind, resetAuditEvent } from './late-writeback.js';
 import type { PolicyStore } from './policy.js';
 import type { PasswordResetDatabase } from './schema.js';
 
-export type ResetKind = 'password-reset' | 'password-change';
+export type { ResetKind } from './late-writeback.js';
 
 /**
  * `unknown`: the agent had taken the job to AD but had not answered when the wait ended; its
@@ -36,9 +37,6 @@ export interface ResetDeps {
   /** How long this process still waits for a late answer in the background (10 minutes by default). */
   lateAnswerMs?: number;
 }
-
-/** A pending writeback is forgotten after a day: an agent that held a job this long lost it. */
-const PENDING_KEPT_MS = 24 * 60 * 60_000;
 
 /** Refused with words shown to the user (and recorded in the audit log as the reason). */
 class Refused extends CloudError {
@@ -74,8 +72,8 @@ function refusedByAd(result: unknown): Refused {
 export function createPasswordResetter(deps: ResetDeps) {
   const timeoutMs = deps.writebackTimeoutMs ?? 30_000;
   const graceMs = deps.writebackGraceMs ?? 5_000;
-  const lateAnswerMs = deps.lateAnswerMs ?? 10 * 60_000;
   const { jobs } = deps.writeback;
+  const late = createLateWriteback({ ...deps, jobs });
 
   async function writeBack(
     user: { id: string; anchor: string; dn: string; domain: string },
@@ -123,90 +121,11 @@ export function createPasswordResetter(deps: ResetDeps) {
     // Cancelled before any agent took it: AD never sees this password.
     if (await jobs.cancel(jobId).catch(() => false)) throw notChanged;
     // An agent holds it (or answered just now): its answer decides, if it comes soon.
-    const late = await waitForAnswer(jobs, jobId, graceMs);
-    if (late?.state === 'succeeded') return;
-    if (late?.state === 'failed') throw refusedByAd(late.result);
-    if (late?.state === 'cancelled') throw notChanged;
+    const answer = await waitForAnswer(jobs, jobId, graceMs);
+    if (answer?.state === 'succeeded') return;
+    if (answer?.state === 'failed') throw refusedByAd(answer.result);
+    if (answer?.state === 'cancelled') throw notChanged;
     throw new OutcomeUnknown(jobId);
-  }
-
-  const activityOf = (kind: ResetKind) =>
-    kind === 'password-reset' ? 'Reset password (self-service)' : 'Change password (self-service)';
-  const eventFor = (kind: ResetKind, target: { id: string; name: string }): AuditEvent => ({
-    category: 'UserManagement',
-    activity: activityOf(kind),
-    operationType: 'Update',
-    target: { ...target, type: 'User' },
-    modifiedProperties: [{ displayName: 'PasswordProfile', oldValue: null, newValue: null }],
-  });
-
-  /**
-   * Applies a pending writeback whose job has an answer: the cloud takes the password hash once AD
-   * accepted (unless the user's password changed since), and forgets it when AD refused or after a
-   * day. Deleting the pending row claims it, so of two processes settling it one applies it.
-   */
-  async function settle(jobId: string): Promise<'applied' | 'dropped' | 'open'> {
-    const row = await deps.db
-      .selectFrom('password_reset_pending')
-      .selectAll()
-      .where('job_id', '=', jobId)
-      .executeTakeFirst();
-    if (!row) return 'dropped';
-    const job = await jobs.get(jobId);
-    const stale = Date.parse(row.created_at) + PENDING_KEPT_MS < Date.now();
-    if (job && job.state !== 'succeeded' && job.state !== 'failed' && job.state !== 'cancelled' && !stale)
-      return 'open';
-    const user = await deps.db
-      .selectFrom('users')
-      .select(['id', 'user_principal_name'])
-      .where('id', '=', row.user_id)
-      .executeTakeFirst();
-    const claimed = await deps.db
-      .deleteFrom('password_reset_pending')
-      .where('job_id', '=', jobId)
-      .executeTakeFirst();
-    const applied = Number(claimed.numDeletedRows) === 1 && job?.state === 'succeeded' && user !== undefined;
-    if (applied) {
-      const actor: Actor = { kind: 'user', id: user.id, userPrincipalName: user.user_principal_name };
-      const kind: ResetKind = row.kind === 'password-change' ? 'password-change' : 'password-reset';
-      const event = eventFor(kind, { id: user.id, name: user.user_principal_name });
-      // The entry says it came late: the user had been told the outcome was not known.
-      event.modifiedProperties?.push({
-        displayName: 'WritebackOutcome',
-        oldValue: JSON.stringify('unknown'),
-        newValue: JSON.stringify('accepted by Active Directory after the wait'),
-      });
-      await deps.audit.audited(actor, event, async (trx) => {
-        await trx
-          .updateTable('users')
-          .set({ password_hash: row.password_hash, password_changed_at: new Date().toISOString() })
-          .where('id', '=', user.id)
-          // A password set since (another reset, a sync) is newer than this late one.
-          .where((eb) =>
-            eb.or([eb('password_changed_at', 'is', null), eb('password_changed_at', '<=', row.created_at)]),
-          )
-          .execute();
-      });
-      await deps.lockout.unlock(row.user_id);
-      deps.log.info({ userId: row.user_id, jobId }, 'late writeback answer applied');
-      return 'applied';
-    }
-    deps.log.info({ userId: row.user_id, jobId, state: job?.state ?? 'gone' }, 'pending writeback dropped');
-    return 'dropped';
-  }
-
-  /** Settles every pending writeback that has an answer by now (any process may have received it). */
-  async function settlePending(): Promise<void> {
-    const rows = await deps.db.selectFrom('password_reset_pending').select('job_id').execute();
-    for (const r of rows) await settle(r.job_id);
-  }
-
-  /** Waits in the background for the late answer, then settles it (the sweep covers a restart). */
-  function settleWhenAnswered(jobId: string): void {
-    void (async () => {
-      await waitForAnswer(jobs, jobId, lateAnswerMs, { intervalMs: 1_000, unref: true });
-      await settle(jobId);
-    })().catch((err: unknown) => deps.log.warn({ err, jobId }, 'pending writeback not settled'));
   }
 
   async function resetPassword(
@@ -215,7 +134,9 @@ export function createPasswordResetter(deps: ResetDeps) {
     kind: ResetKind,
     oldPassword?: string,
   ): Promise<ResetOutcome> {
-    await settlePending().catch((err: unknown) => deps.log.warn({ err }, 'pending writebacks not settled'));
+    await late
+      .settlePending()
+      .catch((err: unknown) => deps.log.warn({ err }, 'pending writebacks not settled'));
     const user = await deps.db
       .selectFrom('users')
       .select([
@@ -232,19 +153,10 @@ export function createPasswordResetter(deps: ResetDeps) {
     if (!user) return { ok: false, reason: 'This account does not exist any more.' };
     const actor: Actor = { kind: 'user', id: user.id, userPrincipalName: user.user_principal_name };
     const synced = isSet(user.on_premises_sync_enabled);
-    const event = eventFor(kind, { id: user.id, name: user.user_principal_name });
+    const event = resetAuditEvent(kind, { id: user.id, name: user.user_principal_name });
     const outcomeUnknown = async (jobId: string): Promise<ResetOutcome> => {
       // What the cloud takes if AD's late answer says it accepted: a hash, never the password.
-      await deps.db
-        .insertInto('password_reset_pending')
-        .values({
-          job_id: jobId,
-          user_id: user.id,
-          kind,
-          password_hash: await hashOfHash(ntHash(newPassword)),
-          created_at: new Date().toISOString(),
-        })
-        .execute();
+      const passwordHash = await hashOfHash(ntHash(newPassword));
       const waited = Math.round((timeoutMs + graceMs) / 1000);
       // Audited as a failure whose reason says the outcome is not known yet.
       const unknown = new Refused(
@@ -255,7 +167,7 @@ export function createPasswordResetter(deps: ResetDeps) {
           throw unknown;
         })
         .catch(() => undefined);
-      settleWhenAnswered(jobId);
+      await late.hold({ jobId, userId: user.id, kind, passwordHash });
       deps.log.warn({ userId: user.id, kind, jobId }, 'password writeback outcome unknown');
       return {
         ok: false,
@@ -306,7 +218,7 @@ export function createPasswordResetter(deps: ResetDeps) {
     return { ok: true };
   }
 
-  return Object.assign(resetPassword, { settlePending });
+  return Object.assign(resetPassword, { settlePending: late.settlePending });
 }
 
 export type PasswordResetter = ReturnType<typeof createPasswordResetter>;
