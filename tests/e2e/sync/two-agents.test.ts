@@ -1,17 +1,14 @@
 // Two real agents serving one domain, against the real DC and a real cloud whose cycle lease lives
 // 3 seconds (so a takeover is seen in seconds rather than minutes): one cycle at a time, the survivor
-// takes over from an agent that died mid-cycle, and an agent whose cloud was away for longer than a
-// lease carries on by itself. Pages of one change, so a cycle spans many requests.
+// takes over from an agent that died mid-cycle, an agent whose cloud was away for longer than a lease
+// carries on by itself, or, when the other took over meanwhile, drops its cycle and syncs again from
+// its unmoved cursor. Pages of one change, so a cycle spans many requests.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Relay, startRelay } from '../../../packages/agent/src/ad/testing/relay.js';
+import { startRelay } from '../../../packages/agent/src/ad/testing/relay.js';
 import { runService } from '../../../packages/agent/src/service/run-service.js';
 import { readStatus } from '../../../packages/agent/src/service/status.js';
-import {
-  type LocalStore,
-  openLocalStore,
-  type StoredCursor,
-} from '../../../packages/agent/src/state/local-store.js';
+import { openLocalStore, type StoredCursor } from '../../../packages/agent/src/state/local-store.js';
 import { type HttpRequest, sendHttp } from '../../../packages/agent/src/uplink/http.js';
 import type { SyncIngestTables } from '../../../packages/cloud/src/sync-ingest/schema.js';
 import { createUser } from '../../support/ad.js';
@@ -95,8 +92,6 @@ function startAgent(
   });
   return agent;
 }
-
-const httpOf = (relay: Relay) => relay.url.replace('ldaps:', 'http:');
 
 function ingestDb() {
   return a.fx.cloud.store.db.withTables<SyncIngestTables>();
@@ -257,19 +252,41 @@ test('two agents take turns, and the survivor takes over from one killed mid-cyc
   await assertEachUserOnce(everyone);
 });
 
-/** Cuts the link once `agent` sent the third page of a cycle carrying one of `sams`; keeps its cursor. */
-function cutOnThirdPage(relay: Relay, store: LocalStore, sams: readonly string[]) {
+/**
+ * Creates ten users and starts agent `name` on `dir` through a relay to the cloud, which is cut once
+ * the agent sent the third page of a cycle carrying one of them; `cut()` waits for that and returns
+ * the cycle and the agent's cursor at that moment.
+ */
+async function startAgentToCut(name: string, dir: string, prefix: string) {
+  const relay = await startRelay(a.fx.url, '127.0.0.1');
+  const store = openLocalStore(dir);
+  const fresh = await usersOf(prefix, 10);
   let cut: { cycleId: string; cursor: StoredCursor | undefined; done: Promise<void> } | undefined;
+  const onPage = onThirdPageOf(fresh, (_agent, cycleId) => {
+    cut = { cycleId, cursor: store.cursor(a.configurationId), done: relay.cut() };
+  });
+  const agent = startAgent(name, dir, { via: relay.url.replace('ldaps:', 'http:'), onPage });
   return {
-    onPage: onThirdPageOf(sams, (_agent, cycleId) => {
-      cut = { cycleId, cursor: store.cursor(a.configurationId), done: relay.cut() };
-    }),
-    /** Waits for the cut; checks the cursor was not the cut cycle's. */
-    async happened() {
+    relay,
+    store,
+    fresh,
+    agent,
+    async cut() {
       const c = await eventually(async () => cut, 'the link cut mid-cycle');
       await c.done;
       assert.notEqual(c.cursor?.lastCycleId, c.cycleId, 'the cursor was not from the cut cycle');
       return c;
+    },
+    /** Waits until the agent's cursor moved on from `lastCycleId`. */
+    movedFrom: (lastCycleId: string | undefined) =>
+      eventually(async () => {
+        const cursor = store.cursor(a.configurationId);
+        return cursor && cursor.lastCycleId !== lastCycleId ? cursor : undefined;
+      }, `the cursor of ${name} moved on an acknowledged cycle`),
+    async close() {
+      await agent.stop();
+      await relay.close();
+      store.close();
     },
   };
 }
@@ -282,15 +299,12 @@ async function presentOf(sams: readonly string[]): Promise<number> {
 }
 
 test('cloud away mid-cycle for longer than a lease: the agent carries on by itself, nothing lost or doubled', async () => {
-  const relay = await startRelay(a.fx.url, '127.0.0.1');
-  const store = openLocalStore(dirs[1]);
-  const fresh = await usersOf('away', 10);
-  const cutter = cutOnThirdPage(relay, store, fresh);
-  const agent = startAgent('two', dirs[1], { via: httpOf(relay), onPage: cutter.onPage });
+  const two = await startAgentToCut('two', dirs[1], 'away');
+  const { store, fresh } = two;
   let moved: StoredCursor | undefined;
   let cutCycleId: string | undefined;
   try {
-    const cut = await cutter.happened();
+    const cut = await two.cut();
     cutCycleId = cut.cycleId;
     // Down past the lease: the cloud's lease of the cycle expired a lease ago.
     await eventually(async () => {
@@ -302,17 +316,12 @@ test('cloud away mid-cycle for longer than a lease: the agent carries on by itse
     const open = (await cloudCycles()).find((c) => c.id === cut.cycleId);
     assert.equal(open?.state, 'open', 'the cut cycle has not ended in the cloud');
 
-    await relay.resume();
+    await two.relay.resume();
     everyone.push(...fresh);
     await eventually(allIn(everyone), 'every user once the cloud is back');
-    moved = await eventually(async () => {
-      const cursor = store.cursor(a.configurationId);
-      return cursor && cursor.lastCycleId !== cut.cursor?.lastCycleId ? cursor : undefined;
-    }, 'the cursor advanced after an acknowledged cycle');
+    moved = await two.movedFrom(cut.cursor?.lastCycleId);
   } finally {
-    await agent.stop();
-    await relay.close();
-    store.close();
+    await two.close();
   }
   const cycles = await cloudCycles();
   assertNoOverlap(cycles);
@@ -328,34 +337,24 @@ test('cloud away mid-cycle for longer than a lease: the agent carries on by itse
 });
 
 test('one agent cut from the cloud past its lease: the other takes over, the cut one rejoins and nothing is applied twice', async () => {
-  const relay = await startRelay(a.fx.url, '127.0.0.1');
-  const store = openLocalStore(dirs[0]);
-  const fresh = await usersOf('split', 10);
-  const cutter = cutOnThirdPage(relay, store, fresh);
-  const one = startAgent('one', dirs[0], { via: httpOf(relay), onPage: cutter.onPage });
+  const one = await startAgentToCut('one', dirs[0], 'split');
   let two: RunningAgent | undefined;
-  let cut: Awaited<ReturnType<typeof cutter.happened>> | undefined;
+  let cut: Awaited<ReturnType<typeof one.cut>> | undefined;
   let moved: StoredCursor | undefined;
   try {
-    cut = await cutter.happened();
+    cut = await one.cut();
     two = startAgent('two', dirs[1]);
-    everyone.push(...fresh);
+    everyone.push(...one.fresh);
     await eventually(allIn(everyone), 'every user, through the other agent');
     await eventually(acceptedCycleOf(two, cut.cycleId), 'an accepted cycle of the other agent');
-    assert.deepEqual(store.cursor(a.configurationId), cut.cursor, "the cut agent's cursor did not move");
+    assert.deepEqual(one.store.cursor(a.configurationId), cut.cursor, "the cut agent's cursor did not move");
 
-    await relay.resume();
+    await one.relay.resume();
     // The cut agent learns it lost the lease, drops its cycle and runs again from its old cursor.
-    const before = cut.cursor?.lastCycleId;
-    moved = await eventually(async () => {
-      const cursor = store.cursor(a.configurationId);
-      return cursor && cursor.lastCycleId !== before ? cursor : undefined;
-    }, "the cut agent's cursor advanced on a cycle of its own");
+    moved = await one.movedFrom(cut.cursor?.lastCycleId);
   } finally {
-    await one.stop();
+    await one.close();
     await two?.stop();
-    await relay.close();
-    store.close();
   }
   assert.ok(cut);
   const cycles = await cloudCycles();
