@@ -37,6 +37,7 @@ export function registerAgentCommands(program: Command): void {
     .command('install')
     .description(
       'Register this agent with the cloud and create its AD service account (re-run to repair). ' +
+        'On a terminal it asks for what no flag gives (passwords are not echoed) and ends with a summary to confirm. ' +
         'Unattended: give every flag, pipe the passwords on stdin one per line (cloud admin first), and --yes.',
     )
     .option('--cloud <url>', 'cloud URL, e.g. https://cloud.example')
