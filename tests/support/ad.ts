@@ -170,6 +170,42 @@ export async function setPassword(dn: string, password: string): Promise<void> {
   await withAdmin((c) => c.modify(dn, change));
 }
 
+/** An AD interval (as msDS-PasswordSettings stores one): negative, in 100 ns units. */
+const adInterval = (minutes: number) => String(-BigInt(minutes) * 60n * 10_000_000n);
+
+/**
+ * A fine-grained password policy (msDS-PasswordSettings) for `appliesTo` alone: minimum age 0 (a
+ * user may change a password set today), no history, complexity, 7 characters, and lockout after
+ * `lockoutThreshold` wrong passwords for 30 minutes (0: never). Returns its DN; remove it with
+ * `deleteEntry`.
+ */
+export async function createPasswordSettings(opts: {
+  appliesTo: string[];
+  lockoutThreshold?: number;
+}): Promise<string> {
+  const ad = adFromEnv();
+  const dn = `CN=${escapeRdn(uniqueName('pso', 60))},CN=Password Settings Container,CN=System,${ad.baseDn}`;
+  await withAdmin(
+    (c) =>
+      c.add(dn, {
+        objectClass: ['top', 'msDS-PasswordSettings'],
+        'msDS-PasswordSettingsPrecedence': '10',
+        'msDS-PasswordReversibleEncryptionEnabled': 'FALSE',
+        'msDS-PasswordHistoryLength': '0',
+        'msDS-PasswordComplexityEnabled': 'TRUE',
+        'msDS-MinimumPasswordLength': '7',
+        'msDS-MinimumPasswordAge': '0',
+        'msDS-MaximumPasswordAge': adInterval(42 * 24 * 60),
+        'msDS-LockoutThreshold': String(opts.lockoutThreshold ?? 0),
+        'msDS-LockoutObservationWindow': adInterval(30),
+        'msDS-LockoutDuration': adInterval(30),
+        'msDS-PSOAppliesTo': opts.appliesTo,
+      }),
+    ad,
+  );
+  return dn;
+}
+
 /** Global security group (ADS_GROUP_TYPE_GLOBAL_GROUP | ADS_GROUP_TYPE_SECURITY_ENABLED). */
 export const GROUP_GLOBAL_SECURITY = -2147483646;
 

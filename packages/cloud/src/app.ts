@@ -145,6 +145,7 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       clock,
       log: app.log,
       ...(mailer ? { mailer } : {}),
+      writebackTimeoutMs: config.writebackTimeoutMs,
     });
     const syncIngest = await mountSyncIngest(app, {
       db: store.db,

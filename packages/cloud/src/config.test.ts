@@ -45,3 +45,13 @@ test('refuses plain HTTP off loopback, half a TLS pair, bad values — naming th
   assert.equal(tls.publicUrl, 'https://0.0.0.0:8443');
   assert.deepEqual(tls.warnings, []);
 });
+
+test('the writeback wait: 30 s by default, CLOUDSYNC_WRITEBACK_TIMEOUT_MS sets it, bounds named', () => {
+  assert.equal(loadConfig({ env: {} }).writebackTimeoutMs, 30_000);
+  assert.equal(loadConfig({ env: { CLOUDSYNC_WRITEBACK_TIMEOUT_MS: '3000' } }).writebackTimeoutMs, 3_000);
+  for (const bad of ['10', '400000', 'soon'])
+    assert.throws(
+      () => loadConfig({ env: { CLOUDSYNC_WRITEBACK_TIMEOUT_MS: bad } }),
+      (err: unknown) => err instanceof ConfigError && /writebackTimeoutMs/.test(err.message),
+    );
+});

@@ -51,6 +51,8 @@ const schema = z
       .optional(),
     /** Sender of password reset and sync notification e-mail. Env CLOUDSYNC_MAIL_FROM. Default `cloudsync <no-reply@cloudsync.test>`. */
     mailFrom: z.string().min(3).default('cloudsync <no-reply@cloudsync.test>'),
+    /** How long a password reset or change of a synced user waits for AD's answer through the agent, in ms. Env CLOUDSYNC_WRITEBACK_TIMEOUT_MS. Default 30000 (1000–300000). */
+    writebackTimeoutMs: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
   })
   .refine((c) => Boolean(c.tlsCert) === Boolean(c.tlsKey), {
     message: 'give both a TLS certificate and a TLS key, or neither',
@@ -107,6 +109,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: CloudFlag
     logLevel: pick(flags.logLevel, env.CLOUDSYNC_LOG_LEVEL),
     smtpUrl: pick(undefined, env.CLOUDSYNC_SMTP_URL),
     mailFrom: pick(undefined, env.CLOUDSYNC_MAIL_FROM),
+    writebackTimeoutMs: pick(undefined, env.CLOUDSYNC_WRITEBACK_TIMEOUT_MS),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`);

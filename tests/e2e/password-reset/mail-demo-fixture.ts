@@ -1,6 +1,7 @@
 // A whole cloud (see cloud-fixture.ts) with the Mail demo registered as its first-party app and
 // running beside it, for the browser tests and the screenshots of the sign-in pages.
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { CloudApp } from '../../../packages/cloud/src/app.js';
 import { SYSTEM_ACTOR } from '../../../packages/cloud/src/directory/actor.js';
 import { startMailDemo } from '../../../packages/demo-mail/src/server.js';
 import { freePort, type ResetCloud, startResetCloud } from './cloud-fixture.js';
@@ -8,19 +9,22 @@ import { freePort, type ResetCloud, startResetCloud } from './cloud-fixture.js';
 /** Office 365 E3: its plans include Exchange Online, so its holders get a mailbox. */
 export const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
-export interface MailDemoCloud {
-  rc: ResetCloud;
+export interface MailDemo {
   demo: Awaited<ReturnType<typeof startMailDemo>>;
   /** Gives the user a usage location and the E3 licence. */
   license(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startMailDemoCloud(): Promise<MailDemoCloud> {
-  const rc = await startResetCloud();
+export interface MailDemoCloud extends MailDemo {
+  rc: ResetCloud;
+}
+
+/** Registers Mail as a first-party app of `cloud` (listening at `cloudUrl`) and starts it beside it. */
+export async function startMailDemoFor(cloud: CloudApp, cloudUrl: string): Promise<MailDemo> {
   const port = await freePort();
   const demoUrl = `http://127.0.0.1:${port}`;
-  const app = await rc.cloud.auth.apps.create({
+  const app = await cloud.auth.apps.create({
     displayName: 'Mail',
     credential: { type: 'public' },
     grantTypes: ['authorization_code'],
@@ -28,22 +32,49 @@ export async function startMailDemoCloud(): Promise<MailDemoCloud> {
     postLogoutRedirectUris: [`${demoUrl}/`],
     firstParty: true,
   });
-  const demo = await startMailDemo({ cloudUrl: rc.url, clientId: app.clientId, port, allowInsecure: true });
+  const demo = await startMailDemo({ cloudUrl, clientId: app.clientId, port, allowInsecure: true });
   return {
-    rc,
     demo,
     async license(userId) {
-      await rc.cloud.directory.users.update(SYSTEM_ACTOR, userId, { usageLocation: 'GB' });
-      await rc.cloud.directory.licenses.assign(SYSTEM_ACTOR, userId, {
+      await cloud.directory.users.update(SYSTEM_ACTOR, userId, { usageLocation: 'GB' });
+      await cloud.directory.licenses.assign(SYSTEM_ACTOR, userId, {
         addLicenses: [{ skuId: E3, disabledPlans: [] }],
         removeLicenses: [],
       });
     },
+    close: () => demo.close(),
+  };
+}
+
+export async function startMailDemoCloud(): Promise<MailDemoCloud> {
+  const rc = await startResetCloud();
+  const mail = await startMailDemoFor(rc.cloud, rc.url);
+  return {
+    ...mail,
+    rc,
     async close() {
-      await demo.close();
+      await mail.close();
       await rc.close();
     },
   };
+}
+
+/** Signs in to Mail in a new page through the cloud's sign-in page; back on Mail's start page. */
+export async function signInToMail(
+  context: BrowserContext,
+  demoUrl: string,
+  upn: string,
+  password: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(demoUrl);
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByLabel('Username').fill(upn);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading').first().waitFor();
+  await page.waitForURL(`${demoUrl}/`);
+  return page;
 }
 
 /** Mail's "Sign out": RP-initiated logout (confirmed when the provider asks), back on Mail's start page; closes the page. */

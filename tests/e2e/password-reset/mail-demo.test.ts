@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, type TestBrowser } from '../../harness/browser.js';
 import type { ResetCloud } from './cloud-fixture.js';
-import { type MailDemoCloud, startMailDemoCloud } from './mail-demo-fixture.js';
+import { type MailDemoCloud, signInToMail, startMailDemoCloud } from './mail-demo-fixture.js';
 
 let mc: MailDemoCloud;
 let rc: ResetCloud;
@@ -22,17 +22,7 @@ after(async () => {
   await mc?.close();
 });
 
-async function signIn(upn: string, password: string) {
-  const page = await browser.context.newPage();
-  await page.goto(demo.url);
-  await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.getByLabel('Username').fill(upn);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading').first().waitFor();
-  await page.waitForURL(`${demo.url}/`);
-  return page;
-}
+const signIn = (upn: string, password: string) => signInToMail(browser.context, demo.url, upn, password);
 
 test('a licensed user signs in to Mail and sees an empty inbox; sign-out ends the cloud session', async () => {
   const user = await rc.addUser('adele');

@@ -60,10 +60,15 @@ export async function startAgentFixture(
     logs?: string[];
     /** The cloud's cycle lease lifetime (default 2 minutes). */
     leaseTtlMs?: number;
+    /** More cloud configuration, as its environment (e.g. CLOUDSYNC_SMTP_URL). */
+    cloudEnv?: Record<string, string>;
   } = {},
 ): Promise<AgentFixture> {
   const ad = adFromEnv();
-  const fx = await startApiFixture(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {});
+  const fx = await startApiFixture({
+    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.cloudEnv ? { env: options.cloudEnv } : {}),
+  });
   const stateDirs: string[] = [];
   const newStateDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'cloudsync-agent-e2e-'));

@@ -1,33 +1,34 @@
 // applyWritebackJob against the test DC: a reset unlocks a locked-out account (locked for real, by
 // wrong passwords under a fine-grained password policy that applies to this test's users alone),
-// leaves an account that is not locked as it was, and refuses a DN that no longer holds the anchor.
+// leaves an account that is not locked as it was, and refuses a DN that no longer holds the anchor;
+// a change with the old password (the same policy's minimum age 0 lets it through today) takes the
+// right old password and refuses a wrong one; "must change at next logon" is kept or cleared.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { WritebackJob } from '@cloudsync/protocol';
+import { Attribute, Change } from 'ldapts';
 import {
   adFromEnv,
   bindAs,
   createOu,
+  createPasswordSettings,
   createUser,
   deleteEntry,
-  escapeRdn,
   type TestUser,
   withAdmin,
 } from '../../../../tests/support/ad.js';
-import { uniqueName } from '../../../../tests/support/unique.js';
 import { type AdConnection, connectAd } from '../ad/connection.js';
 import { applyWritebackJob } from './apply-job.js';
 
 const env = adFromEnv();
 const START = 'Start-Passw0rd!1';
-/** 30 minutes, as AD writes intervals: negative, in 100 ns units. */
-const HALF_HOUR = String(-30n * 60n * 10_000_000n);
 let ad: AdConnection;
 let ou: string;
 let pso: string;
 let locked: TestUser;
 let free: TestUser;
+let changer: TestUser;
 
 async function read(dn: string, attributes: string[]): Promise<Record<string, unknown>> {
   const [entry] = await ad.search(dn, {
@@ -42,7 +43,11 @@ async function read(dn: string, attributes: string[]): Promise<Record<string, un
 
 const lockoutTime = async (dn: string) => String((await read(dn, ['lockoutTime'])).lockoutTime ?? '');
 
-async function job(user: TestUser, unlockAccount: boolean): Promise<WritebackJob> {
+async function job(
+  user: TestUser,
+  unlockAccount: boolean,
+  more: Partial<Pick<WritebackJob, 'kind' | 'forceChangeAtNextLogon'>> = {},
+): Promise<WritebackJob> {
   const guid = (await read(user.dn, ['objectGUID'])).objectGUID;
   if (!Buffer.isBuffer(guid)) throw new Error('no objectGUID');
   return {
@@ -55,6 +60,7 @@ async function job(user: TestUser, unlockAccount: boolean): Promise<WritebackJob
     unlockAccount,
     forceChangeAtNextLogon: false,
     expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    ...more,
   };
 }
 
@@ -74,24 +80,9 @@ before(async () => {
   ou = await createOu('writeback');
   locked = await createUser({ ou, sam: 'wblock', password: START });
   free = await createUser({ ou, sam: 'wbfree', password: START });
-  // Lockout after 2 wrong passwords, for these two users only (the domain's policy never locks).
-  pso = `CN=${escapeRdn(uniqueName('wbpso', 60))},CN=Password Settings Container,CN=System,${env.baseDn}`;
-  await withAdmin((c) =>
-    c.add(pso, {
-      objectClass: ['top', 'msDS-PasswordSettings'],
-      'msDS-PasswordSettingsPrecedence': '10',
-      'msDS-PasswordReversibleEncryptionEnabled': 'FALSE',
-      'msDS-PasswordHistoryLength': '0',
-      'msDS-PasswordComplexityEnabled': 'TRUE',
-      'msDS-MinimumPasswordLength': '7',
-      'msDS-MinimumPasswordAge': '0',
-      'msDS-MaximumPasswordAge': String(-42n * 24n * 3600n * 10_000_000n),
-      'msDS-LockoutThreshold': '2',
-      'msDS-LockoutObservationWindow': HALF_HOUR,
-      'msDS-LockoutDuration': HALF_HOUR,
-      'msDS-PSOAppliesTo': [locked.dn, free.dn],
-    }),
-  );
+  changer = await createUser({ ou, sam: 'wbchange', password: START });
+  // Lockout after 2 wrong passwords, for these users only (the domain's policy never locks).
+  pso = await createPasswordSettings({ appliesTo: [locked.dn, free.dn, changer.dn], lockoutThreshold: 2 });
 });
 
 after(async () => {
@@ -140,4 +131,61 @@ test('a DN that does not hold the anchor is not touched', async () => {
   assert.equal(result.status, 'failed');
   assert.equal(result.code, 'VALIDATION_FAILED');
   assert.equal(await refused(other.dn, START), false, 'the old password still works');
+});
+
+test('a change with the right old password takes the new one; a wrong old password is refused and changes nothing', async () => {
+  const change = await job(changer, false, { kind: 'password-change' });
+  const wrong = await applyWritebackJob(ad, change, {
+    jobId: change.jobId,
+    oldPassword: 'Not-The-Passw0rd!7',
+    newPassword: 'Never-Passw0rd!6',
+  });
+  assert.equal(wrong.status, 'failed');
+  assert.equal(wrong.code, 'WRITEBACK_REFUSED');
+  assert.match(wrong.adMessage ?? '', /old password specified doesn't match/, 'AD says why');
+  assert.equal(await refused(changer.dn, START), false, 'the old password still works');
+  assert.equal(await refused(changer.dn, 'Never-Passw0rd!6'), true);
+
+  const next = 'Changed-Passw0rd!7';
+  const right = await applyWritebackJob(ad, change, {
+    jobId: change.jobId,
+    oldPassword: START,
+    newPassword: next,
+  });
+  assert.equal(right.status, 'succeeded');
+  assert.equal(await refused(changer.dn, next), false, 'AD takes the new password');
+  // The old one is proven gone by a second change from it: AD checks the current password only
+  // (a simple bind would still take it for an hour, Samba's "old password allowed period").
+  const again = await applyWritebackJob(ad, change, {
+    jobId: change.jobId,
+    oldPassword: START,
+    newPassword: 'Again-Passw0rd!8',
+  });
+  assert.equal(again.status, 'failed');
+  assert.equal(again.code, 'WRITEBACK_REFUSED');
+  assert.match(again.adMessage ?? '', /old password specified doesn't match/);
+});
+
+test('"must change at next logon" (pwdLastSet 0) is kept when the job asks, and cleared when it does not', async () => {
+  const pwdLastSet = async (dn: string) => String((await read(dn, ['pwdLastSet'])).pwdLastSet ?? '');
+  for (const keep of [true, false]) {
+    const user = await createUser({ ou, sam: keep ? 'wbkeep' : 'wbclear', password: START });
+    await withAdmin((c) =>
+      c.modify(user.dn, [
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'pwdLastSet', values: ['0'] }),
+        }),
+      ]),
+    );
+    assert.equal(await pwdLastSet(user.dn), '0', 'must change at next logon');
+    const result = await applyWritebackJob(ad, await job(user, false, { forceChangeAtNextLogon: keep }), {
+      jobId: 'x',
+      newPassword: keep ? 'Kept-Passw0rd!9' : 'Cleared-Passw0rd!9',
+    });
+    assert.equal(result.status, 'succeeded');
+    const after = await pwdLastSet(user.dn);
+    if (keep) assert.equal(after, '0', 'still must change at next logon');
+    else assert.match(after, /^[1-9]\d+$/, `cleared: the time of the reset (${after})`);
+  }
 });

@@ -51,12 +51,14 @@ export async function startApiFixture(
     logs?: string[];
     /** Cycle lease lifetime (default 2 minutes). */
     leaseTtlMs?: number;
+    /** More configuration, as the cloud reads it from its environment (e.g. CLOUDSYNC_SMTP_URL). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cloudsync-api-'));
   const port = await freePort();
   const config = loadConfig({
-    env: options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {},
+    env: { ...options.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) },
     flags: { data: dataDir, port, host: '127.0.0.1', logLevel: 'silent' },
   });
   const cloud = await buildCloudApp({
