@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import Fastify from 'fastify';
 import type { Kysely } from 'kysely';
 import {
   claimWriteback,
@@ -14,8 +15,13 @@ import {
   type TestAgent,
 } from '../agents/test-agent.js';
 import { type ApiFixture, startApiFixture } from '../api/api-fixture.js';
+import { systemClock } from '../directory/clock.js';
+import { createAccountQueries } from '../sign-in/accounts.js';
+import { registerFormBody } from '../sign-in/form-body.js';
 import { verifyPassword } from '../sign-in/password-hash.js';
+import { createStoreRateLimiter } from './counters.js';
 import { createPasswordResetter, type ResetDeps } from './reset-password.js';
+import { registerResetRoutes } from './routes.js';
 import type { PasswordResetDatabase, PasswordResetExtraTables } from './schema.js';
 
 const OLD = 'Old-Passw0rd!1';
@@ -157,6 +163,53 @@ export function runLateWritebackContract(name: string, databaseUrl: () => Promis
       );
       assert.match(entries[1]?.modified_properties ?? '', /accepted by Active Directory after the wait/);
       for (const e of entries) assert.ok(!JSON.stringify(e).includes(next), 'no password in the audit');
+    });
+
+    test('the page says the outcome is not known yet (202), and the flow is over', async () => {
+      const userId = await syncedUser('page');
+      const next = 'Paged-Passw0rd!5';
+      // The reset pages over the cloud's own stores, with this test's short waits.
+      const app = Fastify();
+      const { flows, methods, policies } = fx.cloud.passwordReset;
+      const limiter = (name: string) =>
+        createStoreRateLimiter({ db, clock: systemClock, name, limit: 5, windowMs: 60_000 });
+      await app.register(async (scope) => {
+        await registerFormBody(scope);
+        registerResetRoutes(scope, {
+          accounts: createAccountQueries(fx.cloud.store.db),
+          guard: fx.cloud.auth.guard,
+          policies,
+          methods,
+          flows,
+          sendCode: async () => true,
+          mails: limiter('test-mail'),
+          wrongCodes: limiter('test-wrong'),
+          resetPassword: resetter({ writebackTimeoutMs: 3_000, writebackGraceMs: 300 }),
+          log: fx.cloud.app.log,
+        });
+      });
+      const flow = await flows.create(userId, 'reset');
+      await flows.challenge(flow, 'email', '12345678');
+      assert.equal(await flows.checkCode(flow, '12345678'), 'ok');
+      const claiming = claimWriteback(fx, agent);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/password-reset/password',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ flow, newPassword: next, confirmPassword: next }).toString(),
+      });
+      const held = await claiming;
+      assert.equal(res.statusCode, 202);
+      assert.match(res.body, /<h1>Outcome not known yet<\/h1>/);
+      assert.match(
+        res.body,
+        /In a minute, try signing in with the new password; if that fails, reset your password again\./,
+      );
+      assert.doesNotMatch(res.body, /was not changed/);
+      assert.equal(await flows.find(flow), undefined, 'the flow is over: a second try would race AD');
+      assert.equal(await held.answer({ status: 'succeeded' }), 204);
+      await eventually(() => cloudHasPassword(userId, next), 'the cloud takes the new password');
+      await app.close();
     });
 
     test('a late refusal leaves the password as it was', async () => {
