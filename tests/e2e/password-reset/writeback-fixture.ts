@@ -1,7 +1,7 @@
 // A synced user whose password can be reset through a real agent: the agent installed against the
 // test DC with password hash sync, `cloudsync agent writeback enable` run, a user made in AD and
-// synced, the reset policy on for everyone with an authenticator and an e-mail address registered
-// for the user (the cloud's SMTP server is a mail sink), and the agent's writeback worker (in this
+// synced, the reset policy on for everyone with an authenticator registered for the user (the
+// cloud's SMTP server is a mail sink, for e-mailed codes), and the agent's writeback worker (in this
 // process, with the agent's own key) started and stopped on demand.
 import { PROTOCOL_VERSION } from '@cloudsync/protocol';
 import { generateSecret } from 'otplib';
@@ -22,7 +22,7 @@ export interface WritebackFixture {
   user: { dn: string; sam: string; cloudId: string; upn: string };
   /** The authenticator key registered for the user. */
   totp: string;
-  /** The e-mail address registered for the user, and the cloud's SMTP server that receives its codes. */
+  /** An e-mail address for the user to register, and the cloud's SMTP server that receives its codes. */
   email: string;
   sink: MailSink;
   /** The rights `writeback enable` granted, and what it printed. */
@@ -101,8 +101,8 @@ export async function startWritebackFixture(options: {
   const totp = generateSecret();
   await fx.fx.cloud.passwordReset.policies.update({ enabledFor: 'all' });
   await fx.fx.cloud.passwordReset.methods.set(user.cloudId, { kind: 'authenticatorApp', value: totp });
+  // Registered by the tests that use it, through the registration page.
   const email = `${made.sam}.private@example.org`;
-  await fx.fx.cloud.passwordReset.methods.set(user.cloudId, { kind: 'email', value: email });
 
   let worker = new AbortController();
   let running: Promise<void> | undefined;

@@ -31,6 +31,8 @@ async function cloudHash(): Promise<string | null> {
   return row.password_hash;
 }
 
+const codeIn = (text: string) => /verification code is (\d{8})/.exec(text)?.[1] ?? '';
+
 /** The user's audit entries of one activity. */
 function auditsOf(activity: string) {
   return fx.fx.cloud.store.db
@@ -122,7 +124,24 @@ test('the synced user signs in to Mail in Chromium with the AD password and sees
   await signOutOfMail(page);
 });
 
-const codeIn = (text: string) => /verification code is (\d{8})/.exec(text)?.[1] ?? '';
+test('the synced user registers an e-mail address for resets, signing in with the AD password', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${fx.fx.url}/password-reset/register`);
+  await page.getByLabel('Username').fill(user.upn);
+  await page.getByLabel('Password').fill(OLD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail address').fill(wb.email);
+  const since = wb.sink.messages().length;
+  await page.getByRole('button', { name: 'Send a code' }).click();
+  const mail = await wb.sink.waitFor(wb.email, { since });
+  await page.getByLabel('Code').fill(codeIn(mail.text));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('heading', { name: 'Method registered' }).waitFor();
+  await page.close();
+  const methods = await fx.fx.cloud.passwordReset.methods.list(user.cloudId);
+  assert.deepEqual(methods.map((m) => m.kind).sort(), ['authenticatorApp', 'email']);
+  assert.equal(methods.find((m) => m.kind === 'email')?.value, wb.email);
+});
 
 async function resetInBrowser(newPassword: string, method: 'authenticator' | 'email' = 'authenticator') {
   const page = await browser.context.newPage();
