@@ -133,7 +133,8 @@ async function planObject(
       if (planned.problems.length > 0) {
         // The cloud keeps the object, so groups keep it as a member.
         cycleAnchors.set(dnKeyOf(obj.dn), anchor);
-        await planSkipped(ctx, out, { change, previous, reason: describeMappingProblems(planned.problems) });
+        const reason = describeMappingProblems(planned.problems);
+        await planSkipped(ctx, out, { change, previous, reason, retried: again });
         return;
       }
       cycleAnchors.set(dnKeyOf(obj.dn), anchor);
@@ -145,7 +146,7 @@ async function planObject(
         attributes: change.attributes,
       });
       out.counts.upserts += 1;
-      await ctx.emit(change);
+      await ctx.emit(again ? { ...change, retried: true } : change);
       return;
     }
     case 'out-of-scope':
@@ -169,7 +170,7 @@ async function planObject(
       cycleAnchors.set(dnKeyOf(obj.dn), anchor);
       const objectGuid = guidToString(obj.objectGuid);
       const identity = { objectType: obj.kind, anchor, objectGuid, distinguishedName: obj.dn };
-      await planSkipped(ctx, out, { change: identity, previous, reason: planned.message });
+      await planSkipped(ctx, out, { change: identity, previous, reason: planned.message, retried: again });
       return;
     }
   }
@@ -192,6 +193,8 @@ async function planSkipped(
     change: Pick<Change, 'objectType' | 'anchor' | 'objectGuid'> & { distinguishedName: string };
     previous: ExportRecord | undefined;
     reason: string;
+    /** Read again only because it failed last cycle. */
+    retried: boolean;
   },
 ): Promise<void> {
   const { objectType, anchor, objectGuid, distinguishedName } = skipped.change;
@@ -208,6 +211,7 @@ async function planSkipped(
     distinguishedName,
     code: 'OBJECT_NOT_MAPPED',
     reason,
+    ...(skipped.retried ? { retried: true } : {}),
   });
   if (change.success) await ctx.emit(change.data);
 }

@@ -100,6 +100,8 @@ export interface Counts {
   conflicts: number;
   errors: number;
   pendingDeletes: number;
+  /** Errors of objects sent again only because they failed before (see `cycleFailure`). */
+  retriedErrors?: number;
 }
 export const zeroCounts = (): Counts => ({
   applied: 0,

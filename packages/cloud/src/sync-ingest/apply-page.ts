@@ -122,6 +122,8 @@ export async function applyPage(
       if (outcome.action !== 'StagedDelete') {
         // A staged deletion is counted (and logged) when the cycle's end applies it.
         tally(counts, outcome.result);
+        if (outcome.result === 'error' && 'retried' in change && change.retried)
+          counts.retriedErrors = (counts.retriedErrors ?? 0) + 1;
         await writeLog(
           ctx.db,
           ctx.now,

@@ -22,7 +22,10 @@ const handled = (c: Counts) => c.applied + c.skipped + c.conflicts + c.errors;
  * @example cycleFailure({ applied: 9, skipped: 0, conflicts: 0, errors: 1, pendingDeletes: 0 }) // null
  */
 export function cycleFailure(counts: Counts): string | null {
-  if (counts.errors === 0 || counts.errors * 2 <= handled(counts)) return null;
+  // Objects the agent only sent again because they failed before are left out of the ratio.
+  const retried = counts.retriedErrors ?? 0;
+  const fresh = counts.errors - retried;
+  if (fresh === 0 || fresh * 2 <= handled(counts) - retried) return null;
   return `${counts.errors} of ${handled(counts)} objects could not be written; see the provisioning logs`;
 }
 

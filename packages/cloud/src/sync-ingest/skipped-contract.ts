@@ -155,6 +155,15 @@ export function runSkippedContract(label: string, databaseUrl: () => Promise<str
       assert.deepEqual(await kinds(), ['recovered', 'agent-error']);
     });
 
+    test('cycles whose only failures are objects sent again (retried) are not failed cycles', async () => {
+      const retried = { ...skipped(3), retried: true } as Change;
+      for (let i = 0; i < 4; i++) {
+        const { end } = await accepted('delta', [retried]);
+        assert.equal(end.counts.errors, 1);
+        assert.equal((await status()).state, 'error', `cycle ${i + 1}`);
+      }
+    });
+
     test('more than half of a cycle failing, three cycles in a row, is a quarantine', async () => {
       const mostlyBad = [...[1, 2, 3, 4, 5, 6].map(skipped), ...[7, 8, 9, 10].map((n) => user(n))];
       for (let i = 0; i < 2; i++) {

@@ -51,6 +51,11 @@ export const upsertChangeSchema = z.object({
   creationOnlyAttributes: targetAttributesSchema.optional(),
   /** Only on groups. */
   members: membersSchema.optional(),
+  /**
+   * Sent again only because it failed last cycle (AD reported no change): a failure of it does not
+   * make the cycle count as failed for quarantine.
+   */
+  retried: z.boolean().optional(),
 });
 
 /** The object was deleted in AD (DirSync `isDeleted`, or absent from a full import). */
@@ -81,6 +86,11 @@ export const skippedChangeSchema = z.object({
   code: errorCodeSchema,
   /** What failed and what to fix, for a person reading the provisioning log. */
   reason: messageSchema,
+  /**
+   * Sent again only because it failed last cycle (AD reported no change): a failure of it does not
+   * make the cycle count as failed for quarantine.
+   */
+  retried: z.boolean().optional(),
 });
 
 /** One change to one object. */
