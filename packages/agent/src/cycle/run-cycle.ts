@@ -59,7 +59,8 @@ export function nextCycleKind(store: LocalStore, configuration: SyncConfiguratio
 
 /**
  * Runs one cycle. Never throws for AD, DRSR or cloud failures: they end up in the summary's `error`
- * (and the caller's heartbeat). `state` is `waiting` when another agent holds the lease.
+ * (and the caller's heartbeat). `state` is `waiting` when another agent holds the lease, with the
+ * cloud's `retryAfterSeconds` (when that lease ends unless renewed).
  * @example
  *   const summary = await runCycle(deps, configuration);
  *   if (summary.error) log.warn(summary.error, 'cycle failed');
@@ -68,7 +69,7 @@ export async function runCycle(
   deps: CycleDeps,
   configuration: SyncConfiguration,
   options: { kind?: CycleKind } = {},
-): Promise<CycleSummary> {
+): Promise<CycleSummary & { retryAfterSeconds?: number }> {
   const now = deps.now ?? (() => new Date());
   const kind = options.kind ?? nextCycleKind(deps.store, configuration);
   const progress: CycleProgress = {
@@ -90,7 +91,7 @@ export async function runCycle(
   }
   if (lease.state === 'wait') {
     log.info({ retryAfterSeconds: lease.retryAfterSeconds }, 'another agent holds the cycle lease');
-    return { ...summary, state: 'waiting' };
+    return { ...summary, state: 'waiting', retryAfterSeconds: lease.retryAfterSeconds };
   }
   deps.onProgress?.(progress);
   let ad: AdConnection | undefined;

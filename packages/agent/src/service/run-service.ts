@@ -226,6 +226,7 @@ async function cycleLoop(loop: Loop): Promise<void> {
     const notified = state.notified;
     state.notified = false;
     const passStart = Date.now();
+    let leaseFreeInMs: number | undefined; // another agent holds a lease: ask again when it ends
     try {
       if (state.needPull) await pullConfigurations(rt, state);
       await rt.serviceAccount.keepFresh(); // changes the AD password when its expiry is near
@@ -234,6 +235,11 @@ async function cycleLoop(loop: Loop): Promise<void> {
         const kind = state.fullRequested.has(configuration.id) ? 'full' : undefined;
         const summary = await runCycle(rt.cycleDeps, configuration, kind ? { kind } : {});
         if (summary.state !== 'waiting' && kind) state.fullRequested.delete(configuration.id);
+        if (summary.retryAfterSeconds)
+          leaseFreeInMs = Math.min(
+            leaseFreeInMs ?? Number.POSITIVE_INFINITY,
+            summary.retryAfterSeconds * 1000,
+          );
         if (summary.error?.code === 'CONFIG_VERSION_STALE') state.needPull = true;
         if (summary.error?.code === 'DIRSYNC_COOKIE_INVALID') cycleWake.set();
         // Deletions held for an administrator are a decision to wait for, not a failure to retry
@@ -254,7 +260,7 @@ async function cycleLoop(loop: Loop): Promise<void> {
     const wait = failures > 0 ? Math.min(schedule, 2000 * 2 ** Math.min(failures - 1, 6)) : schedule;
     if (failures > 0) await sleep(Math.min(wait, 1000), options.signal).catch(() => undefined);
     const followUp = notified && !error ? deferredScanWait(loop, passStart) : undefined;
-    await cycleWake.wait(Math.min(wait, followUp ?? wait), options.signal);
+    await cycleWake.wait(Math.min(wait, followUp ?? wait, leaseFreeInMs ?? wait), options.signal);
   }
 }
 
