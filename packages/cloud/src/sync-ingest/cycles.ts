@@ -138,7 +138,9 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     const cycle = await openCycle(agent, page);
     if (cycle.state !== 'open')
       throw new ProtocolError('CYCLE_NOT_FOUND', `The cycle is already ${cycle.state}.`);
-    if (page.sequence !== Number(cycle.committed_through) + 1) {
+    // A page at or below `committed_through` is a copy that raced the first past the check above:
+    // applyPage answers it from the stored answer.
+    if (page.sequence > Number(cycle.committed_through) + 1) {
       throw new ProtocolError('SEQUENCE_OUT_OF_ORDER', undefined, {
         expected: Number(cycle.committed_through) + 1,
         sent: page.sequence,
