@@ -1,6 +1,6 @@
 /**
  * Row types of the tables self-service password reset and smart lockout own (migrations
- * `0005-password-reset`, `0009-password-reset-limits`). Flags are 0/1, timestamps ISO-8601 UTC text, JSON as text.
+ * `0005-password-reset`, `0007-password-reset-limits`). Flags are 0/1, timestamps ISO-8601 UTC text, JSON as text.
  */
 import type { AgentsTables } from '../agents/schema.js';
 import type { Database, Flag } from '../store/schema.js';

@@ -5,7 +5,7 @@ import { agents } from './0003-agents.js';
 import { syncIngest } from './0004-sync-ingest.js';
 import { passwordReset } from './0005-password-reset.js';
 import { syncNotifications } from './0006-sync-notifications.js';
-import { passwordResetLimits } from './0009-password-reset-limits.js';
+import { passwordResetLimits } from './0007-password-reset-limits.js';
 
 /**
  * Every migration of the cloud, in the order they run. Kysely orders them by name, so each new
@@ -18,5 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-sync-ingest': syncIngest,
   '0005-password-reset': passwordReset,
   '0006-sync-notifications': syncNotifications,
-  '0009-password-reset-limits': passwordResetLimits,
+  '0007-password-reset-limits': passwordResetLimits,
 };
