@@ -3,6 +3,7 @@
 import { type AdObject, BUFFER_ATTRIBUTE_NAMES, SYNC_ATTRIBUTES, SYNC_FILTER } from './attributes.js';
 import type { AdConnection } from './connection.js';
 import { toAdObject } from './objects.js';
+import { withRangedMember } from './ranged.js';
 
 /** What to import. */
 export interface FullImportOptions {
@@ -30,7 +31,7 @@ export async function* fullImport(ad: AdConnection, options: FullImportOptions):
     const pages = ad.searchPages(base, {
       scope: 'sub',
       filter,
-      attributes: [...SYNC_ATTRIBUTES],
+      attributes: withRangedMember(SYNC_ATTRIBUTES, options.rangeSize),
       explicitBufferAttributes: BUFFER_ATTRIBUTE_NAMES,
       paged: { pageSize: options.pageSize ?? 500 },
       timeLimit: 0,

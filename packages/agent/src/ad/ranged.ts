@@ -9,6 +9,17 @@ import { AdError } from './errors.js';
 /** Windows AD's default MaxValRange. */
 export const DEFAULT_RANGE_SIZE = 1500;
 
+/**
+ * `attributes` with `member` asked for by range (`member;range=0-1499`), as Windows AD answers a
+ * large group anyway: the first range comes with the search, `toAdObject` reads the rest. Samba
+ * answers a plain `member` whole, so asking for the range is what takes the same path against it.
+ * @example
+ *   ad.searchPages(base, { attributes: withRangedMember(SYNC_ATTRIBUTES), ... });
+ */
+export function withRangedMember(attributes: readonly string[], rangeSize = DEFAULT_RANGE_SIZE): string[] {
+  return attributes.map((a) => (a.toLowerCase() === 'member' ? `member;range=0-${rangeSize - 1}` : a));
+}
+
 /** One answer to a ranged read. */
 export interface ValueRange {
   values: string[];
