@@ -96,7 +96,14 @@ async function anchorsOutside(
   for (const { object } of groups)
     for (const dn of unresolvedMembers(object, resolve)) dns.set(dnKeyOf(dn), dn);
   if (!dns.size) return new Map();
-  const found = await ctx.anchorsOutside([...dns.values()]);
+  let found: ReadonlyMap<string, string>;
+  try {
+    found = await ctx.anchorsOutside([...dns.values()]);
+  } catch (err) {
+    // Only the cloud's count of left-out members depends on it: the groups still sync.
+    ctx.log.warn({ members: dns.size, err: String(err) }, 'group members not synced could not be looked up');
+    return new Map();
+  }
   ctx.log.debug(
     { members: dns.size, found: found.size },
     'group members not synced: sent for the cloud to log',
