@@ -20,6 +20,7 @@ import {
   type PasswordReset,
 } from './password-reset/index.js';
 import { openStore, type Store } from './store/open-store.js';
+import { clearQuarantine } from './sync-ingest/health.js';
 import { mountSyncIngest, type SyncIngest } from './sync-ingest/index.js';
 import { createAgentErrorLog } from './sync-ingest/provisioning-log.js';
 import type { SyncIngestTables } from './sync-ingest/schema.js';
@@ -132,6 +133,8 @@ export async function buildCloudApp(options: BuildOptions): Promise<CloudApp> {
       publicUrl: config.publicUrl,
       defaultMappings: DEFAULT_MAPPINGS,
       ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+      onRestart: (configurationId) =>
+        clearQuarantine(store.db.withTables<SyncIngestTables>(), configurationId),
       onAgentError: async (configurationId, error, agent) => {
         await agentErrorLog(configurationId, error, agent);
         await syncNotifications.agentError(configurationId, error, agent);

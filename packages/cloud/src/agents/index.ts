@@ -34,6 +34,8 @@ export {
 export interface CloudSyncDeps {
   /** Called when an agent reports an on-premises error that turns a configuration's status to error. */
   onAgentError?: (configurationId: string, error: ErrorBody, agent: AgentRecord) => Promise<void>;
+  /** Called when an administrator restarts a configuration (the sync ingest lifts its quarantine). */
+  onRestart?: (configurationId: string) => Promise<void>;
   db: Kysely<Database>;
   clock: Clock;
   /** The auth capability: app registrations, the issuer, token checks. */
@@ -127,7 +129,11 @@ export async function mountCloudSync(app: FastifyInstance, deps: CloudSyncDeps):
   const { publicUrl } = deps;
   registerRoutes(app, deps.auth, [
     ...agentAdminRoutes({ ...cloudSync, publicUrl }),
-    ...configurationRoutes({ ...cloudSync, publicUrl }),
+    ...configurationRoutes({
+      ...cloudSync,
+      publicUrl,
+      ...(deps.onRestart ? { onRestart: deps.onRestart } : {}),
+    }),
   ]);
   await app.register(async (scope) => {
     installAgentErrors(scope);

@@ -23,6 +23,8 @@ export interface ConfigurationRouteDeps {
   jobs: JobQueue;
   audit: AdminAudit;
   publicUrl: string;
+  /** After a restart request: lifts the configuration's quarantine at once. */
+  onRestart?: (configurationId: string) => Promise<void>;
 }
 
 const BASE = '/v1.0/cloudsync/configurations';
@@ -146,12 +148,9 @@ export function configurationRoutes(deps: ConfigurationRouteDeps): AnyRoute[] {
       body: noBody,
       response: undefined,
       handler: async ({ params, principal }) => {
-        await audited(
-          principal,
-          await configurations.requestRestart(params.id),
-          'Restart sync configuration',
-          'Update',
-        );
+        const view = await configurations.requestRestart(params.id);
+        await deps.onRestart?.(params.id);
+        await audited(principal, view, 'Restart sync configuration', 'Update');
       },
     }),
     defineRoute({

@@ -24,7 +24,7 @@ import {
 import { applyDelete, type StagedDelete } from './apply-delete.js';
 import { applyMembers } from './apply-members.js';
 import { applyPage } from './apply-page.js';
-import { clearQuarantine, cycleFailure, objectErrors, readHealth, recordCycleOutcome } from './health.js';
+import { cycleFailure, objectErrors, readHealth, recordCycleOutcome } from './health.js';
 import { deciderName, keptObjects, logKept, rejectDeletes, sortStagedDeletes } from './held-deletions.js';
 import { writeLog } from './provisioning-log.js';
 import type { SyncCyclesTable, SyncIngestDatabase, SyncIngestTables } from './schema.js';
@@ -411,11 +411,6 @@ export function createSyncIngest(deps: SyncIngestDeps) {
       .execute();
   }
 
-  /** Restart: lifts quarantine and forgets nothing the cloud holds (the full cycle re-matches by anchor). */
-  async function restarted(configurationId: string): Promise<void> {
-    await clearQuarantine(db, configurationId);
-  }
-
   return {
     handlePage,
     handleEnd,
@@ -424,7 +419,6 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     rejectHeld,
     keptObjects: (configurationId: string) => keptObjects(db, configurationId),
     approveRejected,
-    restarted,
     db,
   };
 }

@@ -177,6 +177,14 @@ export function runSkippedContract(label: string, databaseUrl: () => Promise<str
       assert.match(reason ?? '', /Quarantined after 3 failed cycles in a row \(10 of 10 objects/);
       assert.deepEqual(await cycle('delta', [user(1)]), { refused: 'CONFIG_QUARANTINED' });
       assert.ok(await byAnchor(5), 'a quarantine deletes nothing');
+
+      const restart = await f.fx.call('POST', `/v1.0/cloudsync/configurations/${f.configurationId}/restart`);
+      assert.equal(restart.status, 204, restart.text);
+      await accepted(
+        'full',
+        TEN.map((n) => user(n)),
+      );
+      assert.equal((await status()).state, 'healthy', 'a restart lifts the quarantine at once');
     });
   });
 }
