@@ -289,6 +289,8 @@ export function createSyncIngest(deps: SyncIngestDeps) {
     const configuration = await deps.cloudSync.configurationForAgent(agent, end.configurationId, {});
     let cycle = await db.selectFrom('sync_cycles').selectAll().where('id', '=', cycleId).executeTakeFirst();
     if (!cycle && end.pages === 0) {
+      // An empty cycle is opened by its end: only by the lease holder, or its row would stay open.
+      await deps.cloudSync.leases.renewLease(end.configurationId, agent.id, cycleId);
       cycle = await openCycle(agent, { ...end, sequence: 1, changes: [] });
     }
     if (!cycle || cycle.agent_id !== agent.id) throw new ProtocolError('CYCLE_NOT_FOUND');
