@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Kysely } from 'kysely';
+import { CLOUD_ONLY_COLUMNS } from '../directory/cloud-only.js';
 import { openStore, type Store } from '../store/index.js';
 import { createStoreRateLimiter } from './counters.js';
 import { CODE_TTL_MS, createFlowStore, MAX_CODE_ATTEMPTS, MAX_RESET_CHALLENGES } from './flows.js';
@@ -44,13 +45,7 @@ export function runResetStoresContract(name: string, open: () => Promise<{ datab
           security_enabled: 1,
           group_types: '[]',
           created_at: now,
-          on_premises_sync_enabled: 0,
-          on_premises_immutable_id: null,
-          on_premises_sam_account_name: null,
-          on_premises_distinguished_name: null,
-          on_premises_domain_name: null,
-          on_premises_security_identifier: null,
-          on_premises_last_sync_at: null,
+          ...CLOUD_ONLY_COLUMNS,
         })
         .execute();
       await db
