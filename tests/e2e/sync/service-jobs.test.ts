@@ -52,7 +52,11 @@ test('provision on demand runs one user through the steps and reports each', asy
     },
   );
   assert.equal(res.status, 202, res.text);
-  const run = res.body as { id: string; state: string; steps: { name: string; status: string }[] };
+  const run = res.body as {
+    id: string;
+    state: string;
+    steps: { name: string; status: string; description: string }[];
+  };
   const done =
     run.state === 'succeeded' || run.state === 'failed'
       ? run
@@ -67,8 +71,18 @@ test('provision on demand runs one user through the steps and reports each', asy
   assert.equal(done.state, 'succeeded', JSON.stringify(done));
   assert.deepEqual(
     done.steps.map((s) => `${s.name}:${s.status}`),
-    ['import:succeeded', 'scope:succeeded', 'map:succeeded', 'export:succeeded'],
+    [
+      'import:succeeded',
+      'scope:succeeded',
+      'map:succeeded',
+      'export:succeeded',
+      'match:succeeded',
+      'action:succeeded',
+    ],
   );
+  const step = (name: string) => done.steps.find((s) => s.name === name);
+  assert.match(step('match')?.description ?? '', /No cloud user matched; a new user is created/);
+  assert.match(step('action')?.description ?? '', /^Create in the cloud/);
   assert.ok(await a.cloudUser(`${dana.sam}@${a.fx.domain}`), 'Dana is in the cloud');
 });
 

@@ -2,7 +2,13 @@
 // each step posted as the job's answer. The object goes to the cloud in a one-page cycle of its own;
 // the configuration's cursors do not move.
 import { randomUUID } from 'node:crypto';
-import type { AgentJob, AgentJobResult, ProvisioningStep, SyncConfiguration } from '@cloudsync/protocol';
+import type {
+  AgentJob,
+  AgentJobResult,
+  ChangeResult,
+  ProvisioningStep,
+  SyncConfiguration,
+} from '@cloudsync/protocol';
 import { createChangePlanner } from '@cloudsync/sync-engine';
 import { BUFFER_ATTRIBUTE_NAMES, SYNC_ATTRIBUTES, SYNC_FILTER } from '../ad/attributes.js';
 import type { AdConnection } from '../ad/connection.js';
@@ -103,6 +109,7 @@ export async function provisionOnDemand(
           ),
         ...(result?.cloudId ? { details: { cloudId: result.cloudId } } : {}),
       });
+      if (ok) steps.push(...cloudSteps(result));
       return { jobId: job.jobId, status: ok ? 'succeeded' : 'failed', steps };
     } finally {
       await deps.uplink.releaseLease(configuration.id, cycleId).catch(() => undefined);
@@ -112,4 +119,23 @@ export async function provisionOnDemand(
   } finally {
     await ad.close().catch(() => undefined);
   }
+}
+
+/** The cloud's side of an applied change, as two steps: how it matched the object, and what it did. */
+function cloudSteps(result: ChangeResult | undefined): ProvisioningStep[] {
+  const action = result?.action ?? 'Other';
+  const match =
+    result?.match ??
+    (action === 'Create' ? 'No cloud object matched; a new one is created.' : 'Matched by its anchor.');
+  const done =
+    result?.result === 'skipped' || action === 'Skip' ? 'Nothing to change.' : `${action} in the cloud.`;
+  return [
+    { name: 'match', status: 'succeeded', description: match.slice(0, 2000) },
+    {
+      name: 'action',
+      status: 'succeeded',
+      description: `${done}${result?.reason ? ` ${result.reason}` : ''}`.slice(0, 2000),
+      ...(result?.cloudId ? { details: { cloudId: result.cloudId } } : {}),
+    },
+  ];
 }

@@ -63,6 +63,12 @@ async function applyChange(ctx: ApplyContext, change: Change): Promise<Outcome> 
   };
 }
 
+/** The match step's detail, for the page answer (provision on demand shows it). */
+function matchOf(outcome: Outcome): { match?: string } {
+  const detail = outcome.steps.find((s) => s.name === 'match')?.detail;
+  return detail ? { match: detail.slice(0, 1000) } : {};
+}
+
 /** One change in its own savepoint: a change that fails leaves nothing behind but its log entry. */
 async function applyOne(ctx: ApplyContext, change: Change): Promise<Outcome> {
   try {
@@ -144,6 +150,8 @@ export async function applyPage(
         ...(outcome.code ? { code: outcome.code } : {}),
         ...(outcome.reason ? { reason: outcome.reason.slice(0, 1000) } : {}),
         ...(outcome.cloudId ? { cloudId: outcome.cloudId } : {}),
+        action: outcome.action,
+        ...matchOf(outcome),
       });
     }
     const answer: PageAcknowledgement = {

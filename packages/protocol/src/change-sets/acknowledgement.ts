@@ -17,6 +17,12 @@ export const changeResultSchema = z.object({
   reason: messageSchema.optional(),
   /** The cloud object's id, when one exists. */
   cloudId: idSchema.optional(),
+  /** What the cloud did (as in its provisioning log): `Create`, `Update`, `Restore`, `Skip`, … */
+  action: z
+    .enum(['Create', 'Update', 'Restore', 'Delete', 'Disable', 'Skip', 'StagedDelete', 'Other'])
+    .optional(),
+  /** How the cloud matched the object (by anchor, soft match, none), when it had to. */
+  match: messageSchema.optional(),
 });
 export type ChangeResult = z.infer<typeof changeResultSchema>;
 
