@@ -96,11 +96,18 @@ test('the admin sees the running agent, the synced user, and provisions another 
   await page.getByRole('button', { name: 'Provision', exact: true }).click();
   const result = page.locator('.pod-result');
   await result.getByText('succeeded').first().waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelectorAll('.pod-result .steps li').length >= 4);
+  await page.waitForFunction(() => document.querySelectorAll('.pod-result .steps li').length >= 6);
   const steps = await result.locator('.steps li').allTextContents();
   assert.deepEqual(
     steps.map((s) => s.split(':')[0]?.replace(/\s+/g, ' ').trim()),
-    ['succeeded import', 'succeeded scope', 'succeeded map', 'succeeded export'],
+    [
+      'succeeded import',
+      'succeeded scope',
+      'succeeded map',
+      'succeeded export',
+      'succeeded match',
+      'succeeded action',
+    ],
   );
   await shot('real-agent-provision-on-demand');
   assert.ok(await a.cloudUser(`${fay.sam}@${a.fx.domain}`), 'Fay is in the cloud');
