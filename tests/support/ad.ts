@@ -47,7 +47,10 @@ export function ldapsClient(ad: AdTestInfo = adFromEnv()): Client {
   return new Client({
     url: ad.ldapsUrl,
     connectTimeout: 5000,
-    timeout: 30_000,
+    // Test files share one DC two at a time; its writes wait behind another file's long transactions
+    // (a domain replication, a bulk load), seen stalling past 30 s on the 2-core machine. A fixture's
+    // write waits for that rather than failing the test; nothing asserts how long it took.
+    timeout: 120_000,
     tlsOptions: adTlsOptions(ad),
   });
 }
