@@ -2,6 +2,7 @@
 import type { Entry } from 'ldapts';
 import { type AdObject, decodeEntry, guidToString, kindOf } from './attributes.js';
 import type { AdConnection } from './connection.js';
+import { AdError } from './errors.js';
 import { readAllValues } from './ranged.js';
 
 /**
@@ -27,10 +28,18 @@ export async function toAdObject(
   };
   const member = decoded.ranged.find((r) => r.attribute === 'member');
   if (member && member.high !== undefined) {
-    const rest = await readAllValues(ad, decoded.dn, 'member', {
-      from: member.high + 1,
-      rangeSize: options.rangeSize,
-    });
+    let rest: string[];
+    try {
+      rest = await readAllValues(ad, decoded.dn, 'member', {
+        from: member.high + 1,
+        rangeSize: options.rangeSize,
+      });
+    } catch (err) {
+      // Deleted between the search and the ranged reads: gone, as if the search had missed it (the
+      // next delta or deletion scan sees the deletion); anything else is a real failure.
+      if (err instanceof AdError && err.code === 'ad.no_such_object') return undefined;
+      throw err;
+    }
     obj.text.member = [...(obj.text.member ?? []), ...rest];
     obj.memberRanged = true;
   }
