@@ -50,6 +50,8 @@ test('a user with no method registers an authenticator app at sign-in and lands 
   const page = await signIn(user);
   await page.getByRole('heading', { level: 1, name: 'More information required' }).waitFor();
   assert.equal(await page.title(), 'More information required · cloudsync');
+  // The heading can be drawn before the browser applies autofocus: wait for it, then assert.
+  await page.waitForFunction(() => document.activeElement?.id === 'address').catch(() => undefined);
   assert.equal(
     await page.evaluate(() => document.activeElement?.id),
     'address',
