@@ -2,7 +2,6 @@
 // moves, for the password reset and lockout browser tests.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -12,6 +11,7 @@ import { SYSTEM_ACTOR } from '../../../packages/cloud/src/directory/actor.js';
 import { type MailSink, startMailSink } from '../../../packages/cloud/src/mail-sink/mail-sink.js';
 import { createSmtpMailer } from '../../../packages/cloud/src/password-reset/mailer.js';
 import { initTenant } from '../../../packages/cloud/src/tenant/init-tenant.js';
+import { freePort } from '../../harness/process.js';
 
 export const ADMIN_PASSWORD = 'Admin-Pass-1';
 
@@ -25,19 +25,6 @@ export interface ResetCloud {
   addUser(local: string): Promise<{ id: string; upn: string; password: string }>;
   tokenFor(upn: string, password: string): Promise<Response>;
   close(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (closed again before it is returned). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startResetCloud(): Promise<ResetCloud> {

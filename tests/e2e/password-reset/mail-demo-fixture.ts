@@ -4,7 +4,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { CloudApp } from '../../../packages/cloud/src/app.js';
 import { SYSTEM_ACTOR } from '../../../packages/cloud/src/directory/actor.js';
 import { startMailDemo } from '../../../packages/demo-mail/src/server.js';
-import { freePort, type ResetCloud, startResetCloud } from './cloud-fixture.js';
+import { freePort } from '../../harness/process.js';
+import { type ResetCloud, startResetCloud } from './cloud-fixture.js';
 
 /** Office 365 E3: its plans include Exchange Online, so its holders get a mailbox. */
 export const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';

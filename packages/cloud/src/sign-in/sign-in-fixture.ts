@@ -1,10 +1,10 @@
 // For tests only: a real cloud slice (store, Fastify, createAuth) listening on a loopback port, with
 // pino's output captured so tests can search it.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { freePort } from '../../../../tests/harness/process.js';
 import { type Auth, createAuth } from '../auth/create-auth.js';
 import type { Role } from '../auth/principal.js';
 import { openStore, type Store } from '../store/index.js';
@@ -38,18 +38,6 @@ export interface SignInFixture {
   assignRole(principalId: string, role: Role): Promise<void>;
   removeRole(principalId: string, role: Role): Promise<void>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface SignInFixtureOptions {
